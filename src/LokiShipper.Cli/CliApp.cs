@@ -1,0 +1,220 @@
+using System.Globalization;
+using LokiShipper.Configuration;
+using LokiShipper.Diagnostics;
+using LokiShipper.Pipeline;
+using LokiShipper.Runtime;
+
+namespace LokiShipper.Cli;
+
+/// <summary>
+/// The local, no-Docker front end: <c>invoke</c> runs the deployed function's handler on event files with the same
+/// environment configuration; <c>events cloudwatch</c> writes a sample event. Diagnostics go to stderr, data to
+/// stdout. Exit codes: 0 all invocations succeeded, 1 one failed, 2 usage or configuration error.
+/// </summary>
+public sealed class CliApp
+{
+    public const int Success = 0;
+    public const int InvocationFailed = 1;
+    public const int UsageError = 2;
+
+    public const string Usage = """
+        Usage:
+          lokishipper invoke EVENT.json [MORE.json ...] [--repeat N] [--timeout SECONDS] [--dry-run]
+          lokishipper events cloudwatch --log-group G [--log-stream S] [--message M ...] [--count N] [--owner ID]
+
+        invoke   runs the Lambda handler on each file (times --repeat) with the environment's configuration
+                 (WRITE_ADDRESS, LABEL_SCHEME, ...). Without WRITE_ADDRESS, or with --dry-run, the push requests
+                 it would send are printed to stdout as Loki JSON. One JSON summary line per invocation on stderr.
+        events   prints a CloudWatch Logs subscription event (gzip'd, base64'd) with current timestamps.
+        """;
+
+    private readonly Stream _stdout;
+    private readonly TextWriter _stderr;
+    private readonly Func<string, string?> _environment;
+    private readonly TimeProvider _time;
+    private readonly HttpMessageHandler? _httpHandler;
+
+    public CliApp(Stream stdout, TextWriter stderr, Func<string, string?> environment, TimeProvider time, HttpMessageHandler? httpHandler = null)
+    {
+        _stdout = stdout ?? throw new ArgumentNullException(nameof(stdout));
+        _stderr = stderr ?? throw new ArgumentNullException(nameof(stderr));
+        _environment = environment ?? throw new ArgumentNullException(nameof(environment));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _httpHandler = httpHandler;
+    }
+
+    public async Task<int> RunAsync(string[] args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        try
+        {
+            return args switch
+            {
+                ["invoke", .. var rest] => await InvokeAsync(rest).ConfigureAwait(false),
+                ["events", "cloudwatch", .. var rest] => Events(rest),
+                ["-h" or "--help" or "help", ..] => Help(Success),
+                _ => Help(UsageError),
+            };
+        }
+        catch (UsageException ex)
+        {
+            await _stderr.WriteLineAsync($"error: {ex.Message}").ConfigureAwait(false);
+            await _stderr.WriteLineAsync(Usage).ConfigureAwait(false);
+            return UsageError;
+        }
+    }
+
+    private int Help(int code)
+    {
+        _stderr.WriteLine(Usage);
+        return code;
+    }
+
+    private async Task<int> InvokeAsync(IReadOnlyList<string> args)
+    {
+        var files = new List<string>();
+        var repeat = 1;
+        var timeout = TimeSpan.FromSeconds(60);
+        var dryRun = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--repeat":
+                    repeat = PositiveInt(args, ref i, "--repeat");
+                    break;
+                case "--timeout":
+                    timeout = TimeSpan.FromSeconds(PositiveInt(args, ref i, "--timeout"));
+                    break;
+                case "--dry-run":
+                    dryRun = true;
+                    break;
+                case var flag when flag.StartsWith("--", StringComparison.Ordinal):
+                    throw new UsageException($"unknown option {flag}");
+                default:
+                    files.Add(args[i]);
+                    break;
+            }
+        }
+
+        if (files.Count == 0)
+        {
+            throw new UsageException("invoke needs at least one event file");
+        }
+
+        foreach (var file in files)
+        {
+            if (!File.Exists(file))
+            {
+                throw new UsageException($"event file not found: {file}");
+            }
+        }
+
+        ShipperOptions options;
+        try
+        {
+            options = ShipperOptionsParser.Parse(_environment);
+        }
+        catch (ConfigurationException ex)
+        {
+            await _stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        if (dryRun)
+        {
+            options = options with { WriteAddress = null };
+        }
+
+        var log = new ShipperLog(_stderr, options.LogLevel);
+        var handler = ShipperComposition.CreateHandler(options, log, _time, _httpHandler, _stdout);
+        var exit = Success;
+        for (var round = 0; round < repeat; round++)
+        {
+            foreach (var file in files)
+            {
+                var payload = await File.ReadAllBytesAsync(file).ConfigureAwait(false);
+                var context = new InvocationContext(
+                    $"local-{round + 1}-{Path.GetFileName(file)}",
+                    _time.GetUtcNow() + timeout,
+                    "arn:aws:lambda:local:000000000000:function:LokiShipper");
+                try
+                {
+                    await handler.HandleAsync(payload, context, CancellationToken.None, eventName: file).ConfigureAwait(false);
+                }
+                catch (InvocationFailedException)
+                {
+                    exit = InvocationFailed; // the summary line on stderr says why
+                }
+            }
+        }
+
+        return exit;
+    }
+
+    private int Events(IReadOnlyList<string> args)
+    {
+        string? logGroup = null, logStream = null, owner = null;
+        var messages = new List<string>();
+        int? count = null;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--log-group": logGroup = Value(args, ref i, "--log-group"); break;
+                case "--log-stream": logStream = Value(args, ref i, "--log-stream"); break;
+                case "--owner": owner = Value(args, ref i, "--owner"); break;
+                case "--message": messages.Add(Value(args, ref i, "--message")); break;
+                case "--count": count = PositiveInt(args, ref i, "--count"); break;
+                default: throw new UsageException($"unknown argument {args[i]}");
+            }
+        }
+
+        if (logGroup is null)
+        {
+            throw new UsageException("events cloudwatch needs --log-group");
+        }
+
+        var now = _time.GetUtcNow();
+        logStream ??= string.Create(CultureInfo.InvariantCulture, $"{now:yyyy/MM/dd}/[$LATEST]{Guid.NewGuid():N}");
+        if (messages.Count == 0)
+        {
+            var requestId = Guid.NewGuid().ToString();
+            messages.Add($"START RequestId: {requestId} Version: $LATEST");
+            messages.Add(string.Create(CultureInfo.InvariantCulture, $"{now:yyyy-MM-ddTHH:mm:ss.fffZ}\t{requestId}\tINFO\tprocessed order 1042"));
+            messages.Add($"END RequestId: {requestId}");
+            messages.Add($"REPORT RequestId: {requestId}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB");
+        }
+
+        var total = count ?? messages.Count;
+        var startMs = now.ToUnixTimeMilliseconds() - total;
+        var events = Enumerable.Range(0, total)
+            .Select(i => new SampleLogEvent(startMs + i, messages[i % messages.Count]))
+            .ToList();
+        var json = SubscriptionEventWriter.LambdaEvent(logGroup, logStream, events, owner ?? SubscriptionEventWriter.DefaultOwner);
+        _stdout.Write(json);
+        _stdout.WriteByte((byte)'\n');
+        _stdout.Flush();
+        return Success;
+    }
+
+    private static string Value(IReadOnlyList<string> args, ref int i, string name)
+    {
+        if (i + 1 >= args.Count)
+        {
+            throw new UsageException($"{name} needs a value");
+        }
+
+        return args[++i];
+    }
+
+    private static int PositiveInt(IReadOnlyList<string> args, ref int i, string name)
+    {
+        var raw = Value(args, ref i, name);
+        return int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
+            ? value
+            : throw new UsageException($"{name} takes a whole number greater than 0, not '{raw}'");
+    }
+
+    private sealed class UsageException(string message) : Exception(message);
+}

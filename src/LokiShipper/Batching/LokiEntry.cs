@@ -1,0 +1,44 @@
+using System.Text;
+using LokiShipper.Labels;
+
+namespace LokiShipper.Batching;
+
+/// <summary>Structured metadata shared by all entries of one record (e.g. <c>log_stream</c>), with its size in bytes.</summary>
+public sealed class StructuredMetadata
+{
+    public static readonly StructuredMetadata Empty = new([]);
+
+    public StructuredMetadata(IReadOnlyList<KeyValuePair<string, string>> pairs)
+    {
+        Pairs = pairs ?? throw new ArgumentNullException(nameof(pairs));
+        foreach (var (name, value) in pairs)
+        {
+            SizeBytes += Encoding.UTF8.GetByteCount(name) + Encoding.UTF8.GetByteCount(value);
+        }
+    }
+
+    public IReadOnlyList<KeyValuePair<string, string>> Pairs { get; }
+
+    /// <summary>UTF-8 bytes of all names and values.</summary>
+    public int SizeBytes { get; }
+
+    public bool IsEmpty => Pairs.Count == 0;
+}
+
+/// <summary>One log line for Loki: nanosecond timestamp, the line verbatim, and its structured metadata.</summary>
+public readonly record struct LokiEntry(long TimestampNs, string Line, int LineBytes, StructuredMetadata Metadata)
+{
+    public const long NanosPerMilli = 1_000_000;
+
+    /// <summary>Batch-size accounting: line plus metadata, in UTF-8 bytes.</summary>
+    public int SizeBytes => LineBytes + Metadata.SizeBytes;
+
+    /// <summary>Converts CloudWatch milliseconds to nanoseconds exactly (no floating point).</summary>
+    public static long MillisToNanos(long millis) => checked(millis * NanosPerMilli);
+}
+
+/// <summary>One Loki stream: a label set and its entries.</summary>
+public sealed record LokiStream(LabelSet Labels, IReadOnlyList<LokiEntry> Entries);
+
+/// <summary>What one push request carries.</summary>
+public sealed record PushBatch(int Index, IReadOnlyList<LokiStream> Streams, int EntryCount, long SizeBytes);

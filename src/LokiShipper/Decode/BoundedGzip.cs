@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Compression;
+
+namespace LokiShipper.Decode;
+
+/// <summary>
+/// Gunzip with a hard cap on the decompressed size, so a gzip bomb fails after inflating at most the cap instead of
+/// exhausting memory. The output is a chain of chunks (no copy-on-grow), so peak memory is the decompressed size
+/// plus one chunk, not twice it.
+/// </summary>
+public static class BoundedGzip
+{
+    private const int MaxChunkSize = 1024 * 1024;
+
+    public static bool IsGzip(ReadOnlySpan<byte> data) => data.Length >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+
+    /// <param name="compressed">One gzip member.</param>
+    /// <param name="maxBytes">Largest decompressed size accepted.</param>
+    /// <param name="field">The event field being decoded, for error messages.</param>
+    /// <param name="capName">The setting that holds <paramref name="maxBytes"/>, for error messages.</param>
+    public static ReadOnlySequence<byte> Decompress(ReadOnlyMemory<byte> compressed, long maxBytes, string field, string capName)
+    {
+        if (!IsGzip(compressed.Span))
+        {
+            throw new InvalidEventException($"{field} is not gzip data (it does not start with the gzip magic bytes 1f 8b)");
+        }
+
+        if (compressed.Length < 18)
+        {
+            throw new InvalidEventException($"{field} is truncated gzip: {compressed.Length} bytes is shorter than a gzip header and trailer");
+        }
+
+        // The trailer's ISIZE (size mod 2^32) sizes the first chunk, rejects an honest bomb before inflating it, and
+        // detects truncation, which .NET's GZipStream otherwise reports as a clean end of stream.
+        var declared = BinaryPrimitives.ReadUInt32LittleEndian(compressed.Span[^4..]);
+        if (declared > maxBytes)
+        {
+            throw TooLarge(field, capName, maxBytes);
+        }
+
+        using var input = new ReadOnlyMemoryStream(compressed);
+        using var gzip = new GZipStream(input, CompressionMode.Decompress);
+        Chunk? first = null, last = null;
+        long total = 0;
+        try
+        {
+            var chunkSize = (int)Math.Clamp(declared + 1, 4096u, MaxChunkSize);
+            while (true)
+            {
+                var chunk = new Chunk(new byte[chunkSize], last);
+                first ??= chunk;
+                last = chunk;
+                var filled = 0;
+                while (filled < chunk.Buffer.Length)
+                {
+                    var read = gzip.Read(chunk.Buffer, filled, chunk.Buffer.Length - filled);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    filled += read;
+                    if (total + filled > maxBytes)
+                    {
+                        throw TooLarge(field, capName, maxBytes);
+                    }
+                }
+
+                chunk.Seal(filled, total);
+                total += filled;
+                if (filled < chunk.Buffer.Length)
+                {
+                    break;
+                }
+
+                chunkSize = MaxChunkSize;
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidEventException($"{field} is not valid gzip: {ex.Message}", ex);
+        }
+
+        if ((uint)total != declared)
+        {
+            throw new InvalidEventException(
+                $"{field} is truncated or corrupt gzip: the trailer declares {declared} decompressed bytes but {total} were read");
+        }
+
+        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
+    }
+
+    private static InvalidEventException TooLarge(string field, string capName, long maxBytes) =>
+        new($"{field} decompresses to more than {capName} ({maxBytes} bytes); refusing to read further");
+
+    private sealed class Chunk : ReadOnlySequenceSegment<byte>
+    {
+        public Chunk(byte[] buffer, Chunk? previous)
+        {
+            Buffer = buffer;
+            if (previous is not null)
+            {
+                previous.Next = this;
+            }
+        }
+
+        public byte[] Buffer { get; }
+
+        public void Seal(int length, long runningIndex)
+        {
+            Memory = Buffer.AsMemory(0, length);
+            RunningIndex = runningIndex;
+        }
+    }
+}
+
+/// <summary>A read-only, non-seekable stream over a <see cref="ReadOnlyMemory{T}"/> without copying it.</summary>
+internal sealed class ReadOnlyMemoryStream(ReadOnlyMemory<byte> memory) : Stream
+{
+    private int _position;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => memory.Length;
+
+    public override long Position
+    {
+        get => _position;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var n = Math.Min(buffer.Length, memory.Length - _position);
+        memory.Span.Slice(_position, n).CopyTo(buffer);
+        _position += n;
+        return n;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,140 @@
+using System.Buffers;
+using System.Text.Json;
+using LokiShipper.Events;
+
+namespace LokiShipper.Decode;
+
+/// <summary>A decoded subscription record: where its events come from and the events themselves.</summary>
+public sealed record SubscriptionRecord(
+    string MessageType,
+    string Owner,
+    string LogGroup,
+    string LogStream,
+    IReadOnlyList<CloudWatchLogEvent> LogEvents)
+{
+    public bool IsControlMessage => MessageType == CloudWatchLogsData.ControlMessage;
+}
+
+/// <summary>
+/// Decode stage: Lambda event JSON → base64 → gzip (capped) → subscription record. Every failure names the field.
+/// </summary>
+public sealed class CloudWatchLogsDecoder
+{
+    private const string DataField = "awslogs.data";
+    private readonly long _maxDecompressedBytes;
+
+    public CloudWatchLogsDecoder(long maxDecompressedBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxDecompressedBytes, 1);
+        _maxDecompressedBytes = maxDecompressedBytes;
+    }
+
+    /// <summary>Decodes a whole Lambda event of the form <c>{"awslogs":{"data":"…"}}</c>.</summary>
+    public SubscriptionRecord DecodeEvent(ReadOnlyMemory<byte> eventJson)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(eventJson);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException($"the event is not valid JSON: {ex.Message}", ex);
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidEventException($"the event is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object; expected {{\"awslogs\":{{\"data\":\"…\"}}}}");
+            }
+
+            if (!root.TryGetProperty("awslogs", out var awslogs))
+            {
+                var keys = string.Join(", ", root.EnumerateObject().Select(p => p.Name).Take(10));
+                throw new InvalidEventException(
+                    $"unsupported event shape: expected a CloudWatch Logs subscription event {{\"awslogs\":{{\"data\":\"…\"}}}}, got an object with keys [{keys}]");
+            }
+
+            if (awslogs.ValueKind != JsonValueKind.Object || !awslogs.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.String)
+            {
+                throw new InvalidEventException($"{DataField} is missing or not a string");
+            }
+
+            if (!data.TryGetBytesFromBase64(out var compressed))
+            {
+                throw new InvalidEventException($"{DataField} is not valid base64");
+            }
+
+            return DecodeData(compressed, DataField);
+        }
+    }
+
+    /// <summary>Decodes gzip'd subscription JSON (the bytes behind <c>awslogs.data</c> or a Kinesis record).</summary>
+    public SubscriptionRecord DecodeData(ReadOnlyMemory<byte> compressed, string field)
+    {
+        var json = BoundedGzip.Decompress(compressed, _maxDecompressedBytes, field, "MAX_DECOMPRESSED_BYTES");
+        return Parse(json, field);
+    }
+
+    /// <summary>Parses and validates decompressed subscription JSON.</summary>
+    public static SubscriptionRecord Parse(ReadOnlySequence<byte> json, string field)
+    {
+        CloudWatchLogsData? data;
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            data = JsonSerializer.Deserialize(ref reader, EventJsonContext.Default.CloudWatchLogsData);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException($"{field} does not hold valid subscription JSON: {ex.Message}", ex);
+        }
+
+        if (data is null)
+        {
+            throw new InvalidEventException($"{field} holds JSON null instead of a subscription record");
+        }
+
+        return Validate(data, field);
+    }
+
+    private static SubscriptionRecord Validate(CloudWatchLogsData data, string field)
+    {
+        switch (data.MessageType)
+        {
+            case CloudWatchLogsData.ControlMessage:
+                return new SubscriptionRecord(data.MessageType, data.Owner ?? string.Empty, data.LogGroup ?? string.Empty, data.LogStream ?? string.Empty, []);
+            case CloudWatchLogsData.DataMessage:
+                break;
+            case null:
+                throw new InvalidEventException($"{field}: messageType is missing");
+            default:
+                throw new InvalidEventException($"{field}: messageType '{data.MessageType}' is neither DATA_MESSAGE nor CONTROL_MESSAGE");
+        }
+
+        var owner = Require(data.Owner, field, "owner");
+        var logGroup = Require(data.LogGroup, field, "logGroup");
+        var logStream = Require(data.LogStream, field, "logStream");
+        var events = data.LogEvents ?? throw new InvalidEventException($"{field}: logEvents is missing in a DATA_MESSAGE");
+        for (var i = 0; i < events.Count; i++)
+        {
+            var logEvent = events[i] ?? throw new InvalidEventException($"{field}: logEvents[{i}] is null");
+            if (logEvent.Timestamp is null)
+            {
+                throw new InvalidEventException($"{field}: logEvents[{i}].timestamp is missing");
+            }
+
+            if (logEvent.Message is null)
+            {
+                throw new InvalidEventException($"{field}: logEvents[{i}].message is missing");
+            }
+        }
+
+        return new SubscriptionRecord(data.MessageType, owner, logGroup, logStream, events);
+    }
+
+    private static string Require(string? value, string field, string name) =>
+        string.IsNullOrEmpty(value) ? throw new InvalidEventException($"{field}: {name} is missing or empty") : value;
+}

@@ -1,0 +1,99 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using LokiShipper.Batching;
+
+namespace LokiShipper.Encode;
+
+/// <summary>
+/// Loki's JSON push body: <c>{"streams":[{"stream":{…},"values":[["ns","line",{metadata}],…]}]}</c>, optionally
+/// gzip'd. Structured metadata (the third element) is opt-in: Lokis before 2.9 reject the whole body with it.
+/// </summary>
+public sealed class JsonPushEncoder : IPushEncoder
+{
+    public const string ContentType = "application/json";
+
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        // Loki reads any valid JSON; relaxed escaping keeps non-ASCII lines readable in dry runs.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        SkipValidation = true,
+    };
+
+    private readonly bool _gzip;
+    private readonly bool _includeMetadata;
+
+    public JsonPushEncoder(bool gzip, bool includeMetadata)
+    {
+        _gzip = gzip;
+        _includeMetadata = includeMetadata;
+    }
+
+    public EncodedRequest Encode(PushBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var buffer = new ArrayBufferWriter<byte>(checked((int)Math.Min(int.MaxValue, (batch.SizeBytes * 11 / 10) + 256)));
+        Write(buffer, batch);
+        if (!_gzip)
+        {
+            var body = buffer.WrittenSpan.ToArray();
+            return new EncodedRequest(body, body.Length, ContentType, null, pooled: false);
+        }
+
+        using var compressed = new MemoryStream(buffer.WrittenCount / 4 + 64);
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(buffer.WrittenSpan);
+        }
+
+        return new EncodedRequest(compressed.GetBuffer(), (int)compressed.Length, ContentType, "gzip", pooled: false);
+    }
+
+    private void Write(IBufferWriter<byte> output, PushBatch batch)
+    {
+        using var writer = new Utf8JsonWriter(output, WriterOptions);
+        Span<char> digits = stackalloc char[24];
+        writer.WriteStartObject();
+        writer.WriteStartArray("streams");
+        foreach (var stream in batch.Streams)
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("stream");
+            foreach (var (name, value) in stream.Labels.Pairs)
+            {
+                writer.WriteString(name, value);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteStartArray("values");
+            foreach (var entry in stream.Entries)
+            {
+                writer.WriteStartArray();
+                entry.TimestampNs.TryFormat(digits, out var n, default, CultureInfo.InvariantCulture);
+                writer.WriteStringValue(digits[..n]);
+                writer.WriteStringValue(entry.Line);
+                if (_includeMetadata && !entry.Metadata.IsEmpty)
+                {
+                    writer.WriteStartObject();
+                    foreach (var (name, value) in entry.Metadata.Pairs)
+                    {
+                        writer.WriteString(name, value);
+                    }
+
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+
+namespace LokiShipper.Pipeline;
+
+/// <summary>
+/// The counts of one invocation, logged as one JSON line. Every entry that came in is pushed, rejected by Loki
+/// (with Loki's reason), dropped (with our reason), or failed (the invocation fails so Lambda retries the event).
+/// </summary>
+public sealed class InvocationSummary
+{
+    public bool Ok => Error is null;
+    public string? Error { get; set; }
+    public string? ErrorType { get; set; }
+    public string? LogGroup { get; set; }
+    public int EntriesIn { get; set; }
+    public int EntriesPushed { get; set; }
+    public int EntriesRejected { get; set; }
+    public int EntriesFailed { get; set; }
+    public SortedDictionary<string, int> Rejected { get; } = new(StringComparer.Ordinal);
+    public SortedDictionary<string, int> Dropped { get; } = new(StringComparer.Ordinal);
+    public int LinesTruncated { get; set; }
+    public int Batches { get; set; }
+    public List<int> FailedBatches { get; } = [];
+    public long BytesSent { get; set; }
+    public int Retries { get; set; }
+    public long ElapsedMs { get; set; }
+
+    public int EntriesDropped => Dropped.Values.Sum();
+
+    public void Drop(string reason, int count)
+    {
+        if (count > 0)
+        {
+            Dropped[reason] = Dropped.GetValueOrDefault(reason) + count;
+        }
+    }
+
+    public void Reject(string reason, int count)
+    {
+        if (count > 0)
+        {
+            Rejected[reason] = Rejected.GetValueOrDefault(reason) + count;
+            EntriesRejected += count;
+        }
+    }
+
+    /// <summary>Writes the summary's fields into an open JSON object.</summary>
+    public void WriteFields(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteBoolean("ok", Ok);
+        if (Error is not null)
+        {
+            writer.WriteString("error", Error);
+        }
+
+        if (LogGroup is not null)
+        {
+            writer.WriteString("log_group", LogGroup);
+        }
+
+        writer.WriteNumber("entries_in", EntriesIn);
+        writer.WriteNumber("entries_pushed", EntriesPushed);
+        writer.WriteNumber("entries_rejected", EntriesRejected);
+        WriteCounts(writer, "rejected", Rejected);
+        WriteCounts(writer, "dropped", Dropped);
+        writer.WriteNumber("entries_failed", EntriesFailed);
+        writer.WriteNumber("lines_truncated", LinesTruncated);
+        writer.WriteNumber("batches", Batches);
+        if (FailedBatches.Count > 0)
+        {
+            writer.WriteStartArray("failed_batches");
+            foreach (var index in FailedBatches)
+            {
+                writer.WriteNumberValue(index);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteNumber("bytes_sent", BytesSent);
+        writer.WriteNumber("retries", Retries);
+        writer.WriteNumber("elapsed_ms", ElapsedMs);
+    }
+
+    private static void WriteCounts(Utf8JsonWriter writer, string name, SortedDictionary<string, int> counts)
+    {
+        writer.WriteStartObject(name);
+        foreach (var (reason, count) in counts)
+        {
+            writer.WriteNumber(reason, count);
+        }
+
+        writer.WriteEndObject();
+    }
+}

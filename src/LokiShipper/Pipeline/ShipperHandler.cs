@@ -1,0 +1,87 @@
+using System.Text.Json;
+using LokiShipper.Diagnostics;
+using LokiShipper.Runtime;
+
+namespace LokiShipper.Pipeline;
+
+/// <summary>The invocation failed; its message is what Lambda records as errorMessage.</summary>
+public sealed class InvocationFailedException : Exception
+{
+    public InvocationFailedException()
+    {
+    }
+
+    public InvocationFailedException(string message)
+        : base(message)
+    {
+    }
+
+    public InvocationFailedException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public InvocationFailedException(string errorType, string message)
+        : base(message)
+    {
+        ErrorType = errorType;
+    }
+
+    public string ErrorType { get; } = "InvocationFailed";
+}
+
+/// <summary>
+/// The Lambda handler: a thin adapter from an invocation (event bytes + context) to the pipeline, which logs the
+/// summary line and turns a failed summary into a failed invocation so Lambda retries the event.
+/// </summary>
+public sealed class ShipperHandler
+{
+    private readonly ShipperPipeline _pipeline;
+    private readonly ShipperLog _log;
+
+    public ShipperHandler(ShipperPipeline pipeline, ShipperLog log)
+    {
+        _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
+        _log = log ?? throw new ArgumentNullException(nameof(log));
+    }
+
+    /// <param name="eventJson">The event as Lambda delivered it.</param>
+    /// <param name="context">The invocation's request id and deadline.</param>
+    /// <param name="cancellationToken">Cancels the invocation.</param>
+    /// <param name="eventName">For local invokes: the event file, written first in the summary line.</param>
+    public async Task<byte[]> HandleAsync(ReadOnlyMemory<byte> eventJson, InvocationContext context, CancellationToken cancellationToken, string? eventName = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var summary = await _pipeline.RunAsync(eventJson, context, cancellationToken).ConfigureAwait(false);
+
+        // The summary line is the product's record of what happened to every entry: written whatever LOG_LEVEL says.
+        _log.WriteObject(w =>
+        {
+            if (eventName is not null)
+            {
+                w.WriteString("event", eventName);
+            }
+            else
+            {
+                w.WriteString("request_id", context.RequestId);
+            }
+
+            summary.WriteFields(w);
+        });
+
+        if (!summary.Ok)
+        {
+            throw new InvocationFailedException(summary.ErrorType ?? "InvocationFailed", summary.Error!);
+        }
+
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            summary.WriteFields(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+}

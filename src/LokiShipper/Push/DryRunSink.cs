@@ -1,0 +1,39 @@
+using LokiShipper.Batching;
+using LokiShipper.Encode;
+
+namespace LokiShipper.Push;
+
+/// <summary>
+/// Local invoke without Loki: writes each push request it would send as one line of Loki JSON (structured metadata
+/// included) to <c>output</c>, and counts every entry as pushed.
+/// </summary>
+public sealed class DryRunSink : ILokiSink
+{
+    private readonly JsonPushEncoder _encoder = new(gzip: false, includeMetadata: true);
+    private readonly Stream _output;
+    private readonly SemaphoreSlim _lock = new(1, 1);
+
+    public DryRunSink(Stream output)
+    {
+        _output = output ?? throw new ArgumentNullException(nameof(output));
+    }
+
+    public async Task<PushResult> PushAsync(PushBatch batch, DateTimeOffset giveUpAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var encoded = _encoder.Encode(batch);
+        await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _output.WriteAsync(encoded.Memory, cancellationToken).ConfigureAwait(false);
+            _output.WriteByte((byte)'\n');
+            await _output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _lock.Release();
+        }
+
+        return new PushResult(batch.EntryCount, 0, null, encoded.Length, 0);
+    }
+}

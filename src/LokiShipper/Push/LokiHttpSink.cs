@@ -1,0 +1,318 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Reflection;
+using LokiShipper.Batching;
+using LokiShipper.Configuration;
+using LokiShipper.Encode;
+using Polly;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace LokiShipper.Push;
+
+/// <summary>
+/// Pushes batches to Loki over HTTP with retries (Polly.Core): 429, 5xx, network errors and per-attempt timeouts are
+/// retried with exponential backoff and jitter, honouring <c>Retry-After</c>; the whole budget ends at
+/// <c>giveUpAt</c>, before the Lambda deadline. A 400 is partial acceptance (not resent); other 4xx fail at once.
+/// One instance (and one pooled <see cref="HttpClient"/>) lives as long as the container.
+/// </summary>
+public sealed class LokiHttpSink : ILokiSink
+{
+    public static readonly string UserAgent = "LokiShipper/" + Version;
+
+    private const int ExcerptBytes = 1024;
+    private const int RejectionBodyBytes = 64 * 1024;
+    private static readonly ResiliencePropertyKey<AttemptState> StateKey = new("LokiShipper.Push.State");
+
+    private readonly HttpClient _client;
+    private readonly IPushEncoder _encoder;
+    private readonly ShipperOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly AuthenticationHeaderValue? _authorization;
+
+    public LokiHttpSink(ShipperOptions options, HttpMessageHandler handler, IPushEncoder encoder, TimeProvider time)
+    {
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        if (options.WriteAddress is null)
+        {
+            throw new ArgumentException("WRITE_ADDRESS is required to push over HTTP", nameof(options));
+        }
+
+        _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _authorization = options.Credentials.ToAuthorizationHeader();
+        _client = new HttpClient(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: false)
+        {
+            // Per-attempt timeouts and the overall budget are Polly's job, driven by the injected TimeProvider.
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = int.MaxValue, // bounded by the budget, not by a count
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(30),
+                ShouldHandle = ShouldRetryAsync,
+                DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
+                OnRetry = args =>
+                {
+                    args.Context.Properties.GetValue(StateKey, null!).Retries++;
+                    args.Outcome.Result?.Dispose();
+                    return ValueTask.CompletedTask;
+                },
+            })
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args =>
+                {
+                    var state = args.Context.Properties.GetValue(StateKey, null!);
+                    var left = state.GiveUpAt - _time.GetUtcNow();
+                    var timeout = left < _options.AttemptTimeout ? left : _options.AttemptTimeout;
+                    return ValueTask.FromResult(timeout > TimeSpan.FromMilliseconds(1) ? timeout : TimeSpan.FromMilliseconds(1));
+                },
+            })
+            .Build();
+    }
+
+    public static string Version { get; } =
+        typeof(LokiHttpSink).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>The production handler: pooled connections, TLS verification on unless <c>SKIP_TLS_VERIFY=true</c>.</summary>
+    public static SocketsHttpHandler CreateHandler(ShipperOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var handler = new SocketsHttpHandler
+        {
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(50),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            MaxConnectionsPerServer = Math.Max(options.PushConcurrency, 2),
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+        };
+        if (options.SkipTlsVerify)
+        {
+            handler.SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = static (_, _, _, _) => true };
+        }
+
+        return handler;
+    }
+
+    public async Task<PushResult> PushAsync(PushBatch batch, DateTimeOffset giveUpAt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        using var encoded = _encoder.Encode(batch);
+        var state = new AttemptState(giveUpAt);
+        var left = giveUpAt - _time.GetUtcNow();
+        if (left <= TimeSpan.Zero)
+        {
+            throw new PushFailedException($"batch {batch.Index}: no time left before the Lambda deadline to push {batch.EntryCount} entries", 0, 0);
+        }
+
+        using var budget = new CancellationTokenSource(left, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(budget.Token, cancellationToken);
+        var context = ResilienceContextPool.Shared.Get(linked.Token);
+        context.Properties.Set(StateKey, state);
+        try
+        {
+            using var response = await _pipeline.ExecuteAsync(
+                static async (ctx, arg) =>
+                {
+                    var (sink, body, attemptState) = arg;
+                    using var request = sink.CreateRequest(body);
+                    attemptState.BytesSent += body.Length;
+                    return await sink._client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken).ConfigureAwait(false);
+                },
+                context,
+                (this, encoded, state)).ConfigureAwait(false);
+
+            return await InterpretAsync(response, batch, state, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new PushFailedException(
+                $"batch {batch.Index}: gave up after {state.Retries + 1} attempts because the retry budget, which ends before the Lambda deadline, ran out; last failure: {state.LastFailure ?? "none"}",
+                state.Retries,
+                state.BytesSent,
+                ex);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
+        {
+            throw new PushFailedException(
+                $"batch {batch.Index}: gave up after {state.Retries + 1} attempts; last failure: {Describe(ex)}",
+                state.Retries,
+                state.BytesSent,
+                ex);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
+    }
+
+    private HttpRequestMessage CreateRequest(EncodedRequest body)
+    {
+        var content = new ReadOnlyMemoryContent(body.Memory);
+        content.Headers.ContentType = new MediaTypeHeaderValue(body.ContentType);
+        if (body.ContentEncoding is not null)
+        {
+            content.Headers.ContentEncoding.Add(body.ContentEncoding);
+        }
+
+        var request = new HttpRequestMessage(HttpMethod.Post, _options.WriteAddress) { Content = content, Version = HttpVersion.Version11 };
+        request.Headers.UserAgent.ParseAdd(UserAgent);
+        request.Headers.Authorization = _authorization;
+        if (_options.TenantId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("X-Scope-OrgID", _options.TenantId);
+        }
+
+        return request;
+    }
+
+    private async ValueTask<bool> ShouldRetryAsync(RetryPredicateArguments<HttpResponseMessage> args)
+    {
+        var state = args.Context.Properties.GetValue(StateKey, null!);
+        if (args.Context.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (args.Outcome.Exception is { } ex)
+        {
+            if (ex is HttpRequestException or TimeoutRejectedException or IOException)
+            {
+                state.LastFailure = Describe(ex);
+                return true;
+            }
+
+            return false;
+        }
+
+        var response = args.Outcome.Result!;
+        var status = (int)response.StatusCode;
+        if (status != 429 && status < 500)
+        {
+            return false;
+        }
+
+        var excerpt = await ReadBodyAsync(response, ExcerptBytes, args.Context.CancellationToken).ConfigureAwait(false);
+        state.LastFailure = $"HTTP {status}: {excerpt}";
+        var retryAfter = RetryAfter(response);
+        var left = state.GiveUpAt - _time.GetUtcNow();
+        if (retryAfter is { } wait && wait > left)
+        {
+            state.GaveUp = string.Create(
+                CultureInfo.InvariantCulture,
+                $"Loki answered {status} with Retry-After {wait.TotalSeconds:0.###}s, beyond the {Math.Max(0, left.TotalSeconds):0.###}s left before the Lambda deadline; {excerpt}");
+            return false;
+        }
+
+        return true;
+    }
+
+    private TimeSpan? RetryAfter(HttpResponseMessage? response)
+    {
+        var header = response?.Headers.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - _time.GetUtcNow();
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+
+    private async Task<PushResult> InterpretAsync(HttpResponseMessage response, PushBatch batch, AttemptState state, CancellationToken cancellationToken)
+    {
+        var status = (int)response.StatusCode;
+        if (status is >= 200 and < 300)
+        {
+            return new PushResult(batch.EntryCount, 0, null, state.BytesSent, state.Retries);
+        }
+
+        if (status == 400)
+        {
+            var body = await ReadBodyAsync(response, RejectionBodyBytes, cancellationToken).ConfigureAwait(false);
+            if (LokiRejection.Parse(body, batch) is { } rejection)
+            {
+                return new PushResult(batch.EntryCount - rejection.Rejected, rejection.Rejected, rejection.Reason, state.BytesSent, state.Retries, FirstLine(body));
+            }
+
+            throw new PushFailedException(
+                $"batch {batch.Index}: Loki refused the whole request with 400 (not a per-entry validation error, so nothing was stored): {Excerpt(body)}",
+                state.Retries,
+                state.BytesSent);
+        }
+
+        if (state.GaveUp is { } gaveUp)
+        {
+            throw new PushFailedException($"batch {batch.Index}: {gaveUp}", state.Retries, state.BytesSent);
+        }
+
+        var text = await ReadBodyAsync(response, ExcerptBytes, cancellationToken).ConfigureAwait(false);
+        throw new PushFailedException(
+            $"batch {batch.Index}: Loki answered {status} {response.ReasonPhrase}, which retrying cannot fix: {text}",
+            state.Retries,
+            state.BytesSent);
+    }
+
+    private static async Task<string> ReadBodyAsync(HttpResponseMessage response, int maxBytes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
+            {
+                var buffer = new byte[maxBytes];
+                var read = 0;
+                int n;
+                while (read < maxBytes && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    read += n;
+                }
+
+                return System.Text.Encoding.UTF8.GetString(buffer, 0, read).Trim();
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            return $"(body unreadable: {ex.Message})";
+        }
+    }
+
+    private static string Excerpt(string body) => body.Length <= ExcerptBytes ? body : body[..ExcerptBytes] + "…";
+
+    private static string FirstLine(string body)
+    {
+        var end = body.IndexOf('\n', StringComparison.Ordinal);
+        return Excerpt(end < 0 ? body : body[..end]);
+    }
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        TimeoutRejectedException t => $"no answer within {t.Timeout.TotalSeconds:0.###}s",
+        HttpRequestException { InnerException: { } inner } h => $"{h.Message} ({inner.Message})",
+        _ => ex.Message,
+    };
+
+    private sealed class AttemptState(DateTimeOffset giveUpAt)
+    {
+        public DateTimeOffset GiveUpAt { get; } = giveUpAt;
+        public int Retries { get; set; }
+        public long BytesSent { get; set; }
+        public string? LastFailure { get; set; }
+        public string? GaveUp { get; set; }
+    }
+}

@@ -1,0 +1,50 @@
+using LokiShipper.Configuration;
+using LokiShipper.Diagnostics;
+using LokiShipper.Encode;
+using LokiShipper.Pipeline;
+using LokiShipper.Push;
+
+namespace LokiShipper;
+
+/// <summary>
+/// Wires the real objects together (no DI container). <c>Main</c>, the CLI and the tests all build the handler
+/// here, each with its own HTTP handler, clock and output.
+/// </summary>
+public static class ShipperComposition
+{
+    /// <summary>The encoder <c>LOKI_PUSH_FORMAT</c> asks for.</summary>
+    public static IPushEncoder CreateEncoder(ShipperOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.PushFormat == PushFormat.Json
+            ? new JsonPushEncoder(options.JsonGzip, options.JsonStructuredMetadata)
+            : new ProtobufSnappyEncoder();
+    }
+
+    /// <param name="options">Parsed configuration.</param>
+    /// <param name="log">Where log lines go (stdout on Lambda).</param>
+    /// <param name="time">The clock for deadlines, retries and timings.</param>
+    /// <param name="httpHandler">Handler for pushes to Loki; null = the production <see cref="SocketsHttpHandler"/>.</param>
+    /// <param name="dryRunOutput">Where a dry run writes the requests it would send (used when WRITE_ADDRESS is unset).</param>
+    public static ShipperHandler CreateHandler(
+        ShipperOptions options,
+        ShipperLog log,
+        TimeProvider time,
+        HttpMessageHandler? httpHandler = null,
+        Stream? dryRunOutput = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ILokiSink sink = options.IsDryRun
+            ? new DryRunSink(dryRunOutput ?? throw new ArgumentException("a dry run needs an output stream", nameof(dryRunOutput)))
+            : new LokiHttpSink(options, httpHandler ?? LokiHttpSink.CreateHandler(options), CreateEncoder(options), time);
+        return new ShipperHandler(new ShipperPipeline(options, sink, time), log);
+    }
+
+    /// <summary>How an exception is reported to Lambda: a short type and a message without stack trace.</summary>
+    public static (string Type, string Message) DescribeError(Exception exception) => exception switch
+    {
+        InvocationFailedException failed => (failed.ErrorType, failed.Message),
+        ConfigurationException config => ("Configuration", config.Message),
+        _ => (exception.GetType().Name, exception.Message),
+    };
+}
