@@ -31,13 +31,10 @@ public static class BoundedGzip
             throw new InvalidEventException($"{field} is truncated gzip: {compressed.Length} bytes is shorter than a gzip header and trailer");
         }
 
-        // The trailer's ISIZE (size mod 2^32) sizes the first chunk, rejects an honest bomb before inflating it, and
-        // detects truncation, which .NET's GZipStream otherwise reports as a clean end of stream.
+        // The trailer's ISIZE (size mod 2^32) sizes the first chunk and detects truncation, which .NET's GZipStream
+        // otherwise reports as a clean end of stream. It is not trusted for the cap: a truncated stream ends in
+        // arbitrary bytes, so the cap is enforced while inflating.
         var declared = BinaryPrimitives.ReadUInt32LittleEndian(compressed.Span[^4..]);
-        if (declared > maxBytes)
-        {
-            throw TooLarge(field, capName, maxBytes);
-        }
 
         using var input = new ReadOnlyMemoryStream(compressed);
         using var gzip = new GZipStream(input, CompressionMode.Decompress);
@@ -45,7 +42,7 @@ public static class BoundedGzip
         long total = 0;
         try
         {
-            var chunkSize = (int)Math.Clamp(declared + 1, 4096u, MaxChunkSize);
+            var chunkSize = (int)Math.Clamp(Math.Min(declared, maxBytes) + 1, 4096, MaxChunkSize);
             while (true)
             {
                 var chunk = new Chunk(new byte[chunkSize], last);
