@@ -20,8 +20,6 @@ namespace LokiShipper.Push;
 /// </summary>
 public sealed class LokiHttpSink : ILokiSink
 {
-    public static readonly string UserAgent = "LokiShipper/" + Version;
-
     private const int ExcerptBytes = 1024;
     private const int RejectionBodyBytes = 64 * 1024;
     private static readonly ResiliencePropertyKey<AttemptState> StateKey = new("LokiShipper.Push.State");
@@ -62,7 +60,6 @@ public sealed class LokiHttpSink : ILokiSink
                 DelayGenerator = args => ValueTask.FromResult(RetryAfter(args.Outcome.Result)),
                 OnRetry = args =>
                 {
-                    args.Context.Properties.GetValue(StateKey, null!).Retries++;
                     args.Outcome.Result?.Dispose();
                     return ValueTask.CompletedTask;
                 },
@@ -82,6 +79,9 @@ public sealed class LokiHttpSink : ILokiSink
 
     public static string Version { get; } =
         typeof(LokiHttpSink).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary><c>LokiShipper/&lt;version&gt;</c>; declared after <see cref="Version"/>, which it needs initialised.</summary>
+    public static string UserAgent { get; } = "LokiShipper/" + Version;
 
     /// <summary>The production handler: pooled connections, TLS verification on unless <c>SKIP_TLS_VERIFY=true</c>.</summary>
     public static SocketsHttpHandler CreateHandler(ShipperOptions options)
@@ -126,6 +126,7 @@ public sealed class LokiHttpSink : ILokiSink
                 {
                     var (sink, body, attemptState) = arg;
                     using var request = sink.CreateRequest(body);
+                    attemptState.Attempts++;
                     attemptState.BytesSent += body.Length;
                     return await sink._client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken).ConfigureAwait(false);
                 },
@@ -137,7 +138,7 @@ public sealed class LokiHttpSink : ILokiSink
         catch (OperationCanceledException ex) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw new PushFailedException(
-                $"batch {batch.Index}: gave up after {state.Retries + 1} attempts because the retry budget, which ends before the Lambda deadline, ran out; last failure: {state.LastFailure ?? "none"}",
+                $"batch {batch.Index}: gave up after {state.Attempts} attempts because the retry budget, which ends before the Lambda deadline, ran out; last failure: {state.LastFailure ?? "none"}",
                 state.Retries,
                 state.BytesSent,
                 ex);
@@ -145,7 +146,7 @@ public sealed class LokiHttpSink : ILokiSink
         catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or IOException)
         {
             throw new PushFailedException(
-                $"batch {batch.Index}: gave up after {state.Retries + 1} attempts; last failure: {Describe(ex)}",
+                $"batch {batch.Index}: gave up after {state.Attempts} attempts; last failure: {Describe(ex)}",
                 state.Retries,
                 state.BytesSent,
                 ex);
@@ -310,7 +311,10 @@ public sealed class LokiHttpSink : ILokiSink
     private sealed class AttemptState(DateTimeOffset giveUpAt)
     {
         public DateTimeOffset GiveUpAt { get; } = giveUpAt;
-        public int Retries { get; set; }
+        public int Attempts { get; set; }
+
+        /// <summary>Attempts after the first (a retry scheduled but cut off by the budget does not count).</summary>
+        public int Retries => Math.Max(0, Attempts - 1);
         public long BytesSent { get; set; }
         public string? LastFailure { get; set; }
         public string? GaveUp { get; set; }
