@@ -67,7 +67,8 @@ public sealed class LambdaRuntimeClientTests : IAsyncLifetime
         Assert.Equal(("response", "ok-3"), (third.Kind, third.RequestId));
         Assert.Equal(["ok-1", "bad-2", "ok-3"], seen.Select(c => c.RequestId));
         Assert.All(seen, c => Assert.Equal(deadline.ToUnixTimeMilliseconds(), c.Deadline.ToUnixTimeMilliseconds()));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => loop);
+        var ended = await Record.ExceptionAsync(() => loop);
+        Assert.True(ended is null or OperationCanceledException, $"the loop ended with {ended}");
     }
 
     [Fact]
