@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text;
+using LokiShipper.Cli;
 using LokiShipper.Decode;
 using LokiShipper.Tests.Support;
 
@@ -70,7 +71,7 @@ public class CloudWatchLogsDecoderTests
     [Fact]
     public void Data_that_is_not_gzip_is_refused()
     {
-        var payload = Cli.SubscriptionEventWriter.WrapData(Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"plain\":\"json\"}")));
+        var payload = SubscriptionEventWriter.WrapData(Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"plain\":\"json\"}")));
 
         var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(payload));
 
@@ -80,10 +81,10 @@ public class CloudWatchLogsDecoderTests
     [Fact]
     public void Truncated_gzip_is_refused()
     {
-        var gzip = Cli.SubscriptionEventWriter.Gzip(Encoding.UTF8.GetBytes(new string('x', 5000) + "{}"));
+        var gzip = SubscriptionEventWriter.Gzip(Encoding.UTF8.GetBytes(new string('x', 5000) + "{}"));
         var truncated = gzip[..(gzip.Length / 2)];
 
-        var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(Cli.SubscriptionEventWriter.WrapData(Convert.ToBase64String(truncated))));
+        var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(SubscriptionEventWriter.WrapData(Convert.ToBase64String(truncated))));
 
         Assert.StartsWith("awslogs.data is truncated or corrupt gzip", ex.Message);
     }
@@ -91,13 +92,13 @@ public class CloudWatchLogsDecoderTests
     [Fact]
     public void Corrupt_deflate_data_is_refused()
     {
-        var gzip = Cli.SubscriptionEventWriter.Gzip(Encoding.UTF8.GetBytes("""{"messageType":"DATA_MESSAGE"}"""));
+        var gzip = SubscriptionEventWriter.Gzip(Encoding.UTF8.GetBytes("""{"messageType":"DATA_MESSAGE"}"""));
         for (var i = 10; i < gzip.Length - 8; i++)
         {
             gzip[i] = 0xff;
         }
 
-        var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(Cli.SubscriptionEventWriter.WrapData(Convert.ToBase64String(gzip))));
+        var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(SubscriptionEventWriter.WrapData(Convert.ToBase64String(gzip))));
 
         Assert.StartsWith("awslogs.data is", ex.Message);
         Assert.Contains("gzip", ex.Message);
@@ -173,7 +174,7 @@ public class CloudWatchLogsDecoderTests
         var bomb = ZerosGzip(256L * 1024 * 1024);
         var decoder = new CloudWatchLogsDecoder(1024 * 1024);
 
-        var ex = Assert.Throws<InvalidEventException>(() => decoder.DecodeEvent(Cli.SubscriptionEventWriter.WrapData(Convert.ToBase64String(bomb))));
+        var ex = Assert.Throws<InvalidEventException>(() => decoder.DecodeEvent(SubscriptionEventWriter.WrapData(Convert.ToBase64String(bomb))));
 
         Assert.Equal("awslogs.data decompresses to more than MAX_DECOMPRESSED_BYTES (1048576 bytes); refusing to read further", ex.Message);
     }

@@ -1,0 +1,153 @@
+using System.Text;
+using System.Text.Json;
+using LokiShipper.Cli;
+using LokiShipper.Decode;
+using LokiShipper.Tests.Support;
+
+namespace LokiShipper.Tests.Cli;
+
+public sealed class CliAppTests : IAsyncLifetime
+{
+    private readonly MemoryStream _stdout = new();
+    private readonly StringWriter _stderr = new();
+    private readonly Dictionary<string, string> _env = [];
+    private LokiReceiver _receiver = null!;
+
+    public async Task InitializeAsync() => _receiver = await LokiReceiver.StartAsync();
+
+    public async Task DisposeAsync() => await _receiver.DisposeAsync();
+
+    private Task<int> Run(params string[] args) =>
+        new CliApp(_stdout, _stderr, name => _env.GetValueOrDefault(name), TimeProvider.System).RunAsync(args);
+
+    private string Stdout => Encoding.UTF8.GetString(_stdout.ToArray());
+
+    private List<JsonElement> SummaryLines() =>
+        _stderr.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+
+    [Fact]
+    public async Task Invoke_without_write_address_is_a_dry_run_that_prints_the_push_as_loki_json()
+    {
+        var sample = TestEvents.SamplePath("cloudwatch-logs.json");
+
+        var exit = await Run("invoke", sample);
+
+        Assert.Equal(0, exit);
+        var record = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(File.ReadAllBytes(sample));
+        var push = ReceivedPush.Decode("application/json", null, new Dictionary<string, string>(), _stdout.ToArray());
+        var stream = Assert.Single(push.Streams);
+        Assert.Equal("checkout-api", stream.Labels["service_name"]);
+        Assert.Equal(record.LogEvents.Select(e => e.Message), stream.Entries.Select(e => e.Line));
+        Assert.Equal(record.LogEvents.Select(e => e.Timestamp!.Value * 1_000_000), stream.Entries.Select(e => e.TimestampNs));
+        Assert.All(stream.Entries, e => Assert.Equal(record.LogStream, e.Metadata["log_stream"]));
+
+        var summary = Assert.Single(SummaryLines());
+        Assert.Equal(sample, summary.GetProperty("event").GetString());
+        Assert.True(summary.GetProperty("ok").GetBoolean());
+        Assert.Equal(4, summary.GetProperty("entries_in").GetInt32());
+        Assert.Equal(4, summary.GetProperty("entries_pushed").GetInt32());
+        Assert.Equal(1, summary.GetProperty("batches").GetInt32());
+    }
+
+    [Fact]
+    public async Task Invoke_pushes_to_write_address_and_repeats()
+    {
+        _env["WRITE_ADDRESS"] = _receiver.PushUrl.ToString();
+
+        var exit = await Run("invoke", TestEvents.SamplePath("cloudwatch-logs.json"), "--repeat", "3", "--timeout", "20");
+
+        Assert.Equal(0, exit);
+        Assert.Equal(3, _receiver.Received.Count);
+        Assert.All(_receiver.Received, r => Assert.Equal(4, r.EntryCount));
+        Assert.Equal("", Stdout);
+        Assert.Equal(3, SummaryLines().Count(s => s.GetProperty("ok").GetBoolean()));
+    }
+
+    [Fact]
+    public async Task Dry_run_flag_wins_over_write_address()
+    {
+        _env["WRITE_ADDRESS"] = _receiver.PushUrl.ToString();
+
+        Assert.Equal(0, await Run("invoke", "--dry-run", TestEvents.SamplePath("cloudwatch-logs.json")));
+
+        Assert.Empty(_receiver.Received);
+        Assert.Contains("\"streams\"", Stdout);
+    }
+
+    [Fact]
+    public async Task A_failed_invocation_exits_1_with_the_reason_in_the_summary()
+    {
+        _env["WRITE_ADDRESS"] = _receiver.PushUrl.ToString();
+        _receiver.Enqueue(LokiReceiver.Status(403, "tenant disabled"));
+
+        var exit = await Run("invoke", TestEvents.SamplePath("cloudwatch-logs.json"));
+
+        Assert.Equal(1, exit);
+        var summary = Assert.Single(SummaryLines());
+        Assert.False(summary.GetProperty("ok").GetBoolean());
+        Assert.EndsWith("Loki answered 403 Forbidden, which retrying cannot fix: tenant disabled", summary.GetProperty("error").GetString());
+        Assert.Equal(4, summary.GetProperty("entries_failed").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_malformed_event_file_exits_1_and_names_the_problem()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bad-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, """{"awslogs":{"data":"!!"}}""");
+        try
+        {
+            Assert.Equal(1, await Run("invoke", file));
+
+            Assert.Equal("awslogs.data is not valid base64", Assert.Single(SummaryLines()).GetProperty("error").GetString());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_configuration_error_exits_2_naming_the_variable()
+    {
+        _env["BATCH_SIZE"] = "lots";
+
+        Assert.Equal(2, await Run("invoke", TestEvents.SamplePath("cloudwatch-logs.json")));
+
+        Assert.Contains("BATCH_SIZE must be a whole number from 1 to 104857600", _stderr.ToString());
+    }
+
+    [Theory]
+    [InlineData(new[] { "invoke" }, "invoke needs at least one event file")]
+    [InlineData(new[] { "invoke", "no-such-file.json" }, "event file not found: no-such-file.json")]
+    [InlineData(new[] { "invoke", "x.json", "--repeat", "0" }, "--repeat takes a whole number greater than 0, not '0'")]
+    [InlineData(new[] { "invoke", "x.json", "--fast" }, "unknown option --fast")]
+    [InlineData(new[] { "events", "cloudwatch" }, "events cloudwatch needs --log-group")]
+    public async Task Usage_errors_exit_2_with_a_message(string[] args, string message)
+    {
+        Assert.Equal(2, await Run(args));
+
+        Assert.Contains($"error: {message}", _stderr.ToString());
+        Assert.Contains("Usage:", _stderr.ToString());
+    }
+
+    [Fact]
+    public async Task An_unknown_command_prints_usage_and_exits_2()
+    {
+        Assert.Equal(2, await Run("deploy"));
+        Assert.Contains("Usage:", _stderr.ToString());
+    }
+
+    [Fact]
+    public async Task Events_cloudwatch_prints_a_valid_subscription_event()
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        Assert.Equal(0, await Run("events", "cloudwatch", "--log-group", "/ecs/payments", "--log-stream", "web/1", "--message", "one", "--message", "two", "--count", "5"));
+
+        var record = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(_stdout.ToArray());
+        Assert.Equal(("/ecs/payments", "web/1", "123456789012"), (record.LogGroup, record.LogStream, record.Owner));
+        Assert.Equal(["one", "two", "one", "two", "one"], record.LogEvents.Select(e => e.Message));
+        Assert.All(record.LogEvents, e => Assert.InRange(e.Timestamp!.Value, before - 10, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        Assert.Equal(record.LogEvents.Select(e => e.Timestamp).Order(), record.LogEvents.Select(e => e.Timestamp));
+    }
+}
