@@ -20,12 +20,14 @@ public sealed class CliApp
     public const string Usage = """
         Usage:
           lokishipper invoke EVENT.json [MORE.json ...] [--repeat N] [--timeout SECONDS] [--dry-run]
-          lokishipper events cloudwatch --log-group G [--log-stream S] [--message M ...] [--count N] [--owner ID]
+          lokishipper events cloudwatch --log-group G [--log-stream S] [--message M ...] [--message-file FILE]
+                                        [--count N] [--owner ID]
 
         invoke   runs the Lambda handler on each file (times --repeat) with the environment's configuration
                  (WRITE_ADDRESS, LABEL_SCHEME, ...). Without WRITE_ADDRESS, or with --dry-run, the push requests
                  it would send are printed to stdout as Loki JSON. One JSON summary line per invocation on stderr.
-        events   prints a CloudWatch Logs subscription event (gzip'd, base64'd) with current timestamps.
+        events   prints a CloudWatch Logs subscription event (gzip'd, base64'd) with current timestamps,
+                 one log event per --message or per line of --message-file, cycled to --count events.
         """;
 
     private readonly Stream _stdout;
@@ -165,6 +167,7 @@ public sealed class CliApp
                 case "--log-stream": logStream = Value(args, ref i, "--log-stream"); break;
                 case "--owner": owner = Value(args, ref i, "--owner"); break;
                 case "--message": messages.Add(Value(args, ref i, "--message")); break;
+                case "--message-file": messages.AddRange(ReadMessages(Value(args, ref i, "--message-file"))); break;
                 case "--count": count = PositiveInt(args, ref i, "--count"); break;
                 default: throw new UsageException($"unknown argument {args[i]}");
             }
@@ -196,6 +199,17 @@ public sealed class CliApp
         _stdout.WriteByte((byte)'\n');
         _stdout.Flush();
         return Success;
+    }
+
+    private static string[] ReadMessages(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new UsageException($"message file not found: {path}");
+        }
+
+        var lines = File.ReadAllLines(path);
+        return lines.Length > 0 ? lines : throw new UsageException($"message file is empty: {path}");
     }
 
     private static string Value(IReadOnlyList<string> args, ref int i, string name)

@@ -122,6 +122,7 @@ public sealed class CliAppTests : IAsyncLifetime
     [InlineData(new[] { "invoke", "x.json", "--repeat", "0" }, "--repeat takes a whole number greater than 0, not '0'")]
     [InlineData(new[] { "invoke", "x.json", "--fast" }, "unknown option --fast")]
     [InlineData(new[] { "events", "cloudwatch" }, "events cloudwatch needs --log-group")]
+    [InlineData(new[] { "events", "cloudwatch", "--log-group", "g", "--message-file", "nope.log" }, "message file not found: nope.log")]
     public async Task Usage_errors_exit_2_with_a_message(string[] args, string message)
     {
         Assert.Equal(2, await Run(args));
@@ -149,5 +150,18 @@ public sealed class CliAppTests : IAsyncLifetime
         Assert.Equal(["one", "two", "one", "two", "one"], record.LogEvents.Select(e => e.Message));
         Assert.All(record.LogEvents, e => Assert.InRange(e.Timestamp!.Value, before - 10, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         Assert.Equal(record.LogEvents.Select(e => e.Timestamp).Order(), record.LogEvents.Select(e => e.Timestamp));
+    }
+
+    [Fact]
+    public async Task Events_cloudwatch_takes_messages_from_a_file_one_per_line()
+    {
+        var corpus = TestEvents.Loghub("Apache_2k.log")!;
+        var file = TestEvents.LoghubPath("Apache_2k.log")!;
+
+        Assert.Equal(0, await Run("events", "cloudwatch", "--log-group", "/aws/apigateway/web", "--message-file", file, "--count", "2500"));
+
+        var record = new CloudWatchLogsDecoder(64 << 20).DecodeEvent(_stdout.ToArray());
+        Assert.Equal(2500, record.LogEvents.Count);
+        Assert.Equal(corpus.Concat(corpus.Take(500)), record.LogEvents.Select(e => e.Message));
     }
 }

@@ -17,14 +17,17 @@ public static class TestEvents
     public static string SamplePath(string name) => Path.Combine(AppContext.BaseDirectory, "events", name);
 
     /// <summary>Lines of a loghub sample (../shared/corpus/loghub, https://github.com/logpai/loghub), or null when absent.</summary>
-    public static string[]? Loghub(string file)
+    public static string[]? Loghub(string file) => LoghubPath(file) is { } path ? File.ReadAllLines(path) : null;
+
+    /// <summary>The path of a loghub sample in the shared/ folder beside the repository, or null when absent.</summary>
+    public static string? LoghubPath(string file)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var path = Path.Combine(dir.FullName, "shared", "corpus", "loghub", file);
             if (File.Exists(path))
             {
-                return File.ReadAllLines(path);
+                return path;
             }
         }
 
