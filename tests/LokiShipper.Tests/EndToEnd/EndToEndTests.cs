@@ -91,7 +91,7 @@ public sealed class EndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_large_loghub_event_arrives_complete_across_several_requests()
     {
-        var corpus = TestEvents.Loghub("OpenStack_2k.log") ?? throw new InvalidOperationException("../shared/corpus/loghub/OpenStack_2k.log is missing");
+        var corpus = TestEvents.Loghub("OpenStack_2k.log") ?? throw new InvalidOperationException("TestData/loghub/OpenStack_2k.log is missing");
         var payload = TestEvents.CloudWatch(LogGroup, "s", [.. corpus.Select((l, i) => (_baseMs + i, l))]);
 
         var response = await Handler(("BATCH_SIZE", "65536")).HandleAsync(payload, Context(), CancellationToken.None);

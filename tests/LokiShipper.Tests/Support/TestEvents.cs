@@ -19,9 +19,18 @@ public static class TestEvents
     /// <summary>Lines of a loghub sample (../shared/corpus/loghub, https://github.com/logpai/loghub), or null when absent.</summary>
     public static string[]? Loghub(string file) => LoghubPath(file) is { } path ? File.ReadAllLines(path) : null;
 
-    /// <summary>The path of a loghub sample in the shared/ folder beside the repository, or null when absent.</summary>
+    /// <summary>
+    /// The path of a loghub sample: the copy in TestData/loghub, else the shared/ folder beside the repository, or
+    /// null when neither has it.
+    /// </summary>
     public static string? LoghubPath(string file)
     {
+        var copy = Path.Combine(AppContext.BaseDirectory, "TestData", "loghub", file);
+        if (File.Exists(copy))
+        {
+            return copy;
+        }
+
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
             var path = Path.Combine(dir.FullName, "shared", "corpus", "loghub", file);
