@@ -80,6 +80,25 @@ public sealed class FunctionProcessTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_deadline_header_bounds_the_retry_budget_and_the_error_is_reported_before_it()
+    {
+        var process = Start(("WRITE_ADDRESS", _receiver.PushUrl.ToString()));
+        for (var i = 0; i < 200; i++)
+        {
+            _receiver.Enqueue(LokiReceiver.Status(503, "ingester unavailable"));
+        }
+
+        _api.Enqueue("req-late", DateTimeOffset.UtcNow.AddSeconds(3), File.ReadAllBytes(TestEvents.SamplePath("cloudwatch-logs.json")));
+
+        var post = await _api.NextPostAsync();
+
+        Assert.Equal(("error", "req-late", "PushFailed"), (post.Kind, post.RequestId, post.ErrorTypeHeader));
+        Assert.Contains("the retry budget, which ends before the Lambda deadline, ran out; last failure: HTTP 503: ingester unavailable", post.Body);
+        Assert.True(_receiver.Received.Count >= 2, $"{_receiver.Received.Count} attempts");
+        Assert.False(process.HasExited);
+    }
+
+    [Fact]
     public async Task A_configuration_error_at_start_goes_to_init_error_and_the_process_exits()
     {
         var process = Start(("WRITE_ADDRESS", _receiver.PushUrl.ToString()), ("BATCH_SIZE", "1MB"), ("PASSWORD", "pw-SECRET-7"));
