@@ -1,13 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LokiShipper.Tests.Support;
 
@@ -37,18 +31,16 @@ public sealed class FakeRuntimeApi : IAsyncDisposable
 
     public static async Task<FakeRuntimeApi> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var api = new FakeRuntimeApi(app);
-        app.MapGet("/2018-06-01/runtime/invocation/next", api.NextAsync);
-        app.MapPost("/2018-06-01/runtime/invocation/{id}/response", (HttpContext http, string id) => api.RecordAsync(http, "response", id));
-        app.MapPost("/2018-06-01/runtime/invocation/{id}/error", (HttpContext http, string id) => api.RecordAsync(http, "error", id));
-        app.MapPost("/2018-06-01/runtime/init/error", (HttpContext http) => api.RecordAsync(http, "init-error", null));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        api.Address = new Uri(address).Authority;
+        FakeRuntimeApi? api = null;
+        var (_, address) = await LoopbackHost.StartAsync(app =>
+        {
+            api = new FakeRuntimeApi(app);
+            app.MapGet("/2018-06-01/runtime/invocation/next", api.NextAsync);
+            app.MapPost("/2018-06-01/runtime/invocation/{id}/response", (HttpContext http, string id) => api.RecordAsync(http, "response", id));
+            app.MapPost("/2018-06-01/runtime/invocation/{id}/error", (HttpContext http, string id) => api.RecordAsync(http, "error", id));
+            app.MapPost("/2018-06-01/runtime/init/error", (HttpContext http) => api.RecordAsync(http, "init-error", null));
+        });
+        api!.Address = address.Authority;
         return api;
     }
 

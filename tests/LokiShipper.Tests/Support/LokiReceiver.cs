@@ -1,12 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace LokiShipper.Tests.Support;
 
@@ -42,15 +36,13 @@ public sealed class LokiReceiver : IAsyncDisposable
 
     public static async Task<LokiReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        var receiver = new LokiReceiver(app);
-        app.MapPost("/loki/api/v1/push", receiver.HandleAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        receiver.PushUrl = new Uri(address + "/loki/api/v1/push");
+        LokiReceiver? receiver = null;
+        var (app, address) = await LoopbackHost.StartAsync(app =>
+        {
+            receiver = new LokiReceiver(app);
+            app.MapPost("/loki/api/v1/push", receiver.HandleAsync);
+        });
+        receiver!.PushUrl = new Uri(address, "/loki/api/v1/push");
         return receiver;
     }
 
