@@ -21,6 +21,8 @@ public sealed record SubscriptionRecord(
 public sealed class CloudWatchLogsDecoder
 {
     private const string DataField = "awslogs.data";
+    private const long MaxTimestampMs = long.MaxValue / 1_000_000;
+    private const long MinTimestampMs = long.MinValue / 1_000_000;
     private readonly long _maxDecompressedBytes;
 
     public CloudWatchLogsDecoder(long maxDecompressedBytes)
@@ -124,6 +126,12 @@ public sealed class CloudWatchLogsDecoder
             if (logEvent.Timestamp is null)
             {
                 throw new InvalidEventException($"{field}: logEvents[{i}].timestamp is missing");
+            }
+
+            if (logEvent.Timestamp is < MinTimestampMs or > MaxTimestampMs)
+            {
+                // Nanoseconds must fit in 64 bits (years 1678 to 2262), as in Loki.
+                throw new InvalidEventException($"{field}: logEvents[{i}].timestamp {logEvent.Timestamp} is not milliseconds between the years 1678 and 2262");
             }
 
             if (logEvent.Message is null)

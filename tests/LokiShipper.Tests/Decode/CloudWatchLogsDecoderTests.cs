@@ -140,6 +140,7 @@ public class CloudWatchLogsDecoderTests
     [InlineData("""{"owner":"1","logGroup":"g","logStream":"s","logEvents":[]}""", "awslogs.data: messageType is missing")]
     [InlineData("""{"messageType":"PING","owner":"1","logGroup":"g","logStream":"s","logEvents":[]}""", "awslogs.data: messageType 'PING' is neither DATA_MESSAGE nor CONTROL_MESSAGE")]
     [InlineData("null", "awslogs.data holds JSON null instead of a subscription record")]
+    [InlineData("""{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logStream":"s","logEvents":[{"id":"1","timestamp":1795000000000000,"message":"a"}]}""", "awslogs.data: logEvents[0].timestamp 1795000000000000 is not milliseconds between the years 1678 and 2262")]
     public void Each_missing_field_is_named(string recordJson, string expected)
     {
         var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(TestEvents.FromRecordJson(recordJson)));
