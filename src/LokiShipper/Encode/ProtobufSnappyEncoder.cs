@@ -20,21 +20,26 @@ public sealed class ProtobufSnappyEncoder : IPushEncoder
     public EncodedRequest Encode(PushBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        // Sizes are computed once, in the order the entries are written, and reused for the length prefixes.
         var rawSize = 0;
         var streamSizes = new int[batch.Streams.Count];
-        for (var s = 0; s < batch.Streams.Count; s++)
-        {
-            streamSizes[s] = StreamSize(batch.Streams[s]);
-            rawSize += 1 + CodedOutputStream.ComputeLengthSize(streamSizes[s]) + streamSizes[s];
-        }
-
-        var raw = ArrayPool<byte>.Shared.Rent(Math.Max(rawSize, 1));
+        var entrySizes = ArrayPool<int>.Shared.Rent(Math.Max(batch.Streams.Sum(s => s.Entries.Count), 1));
+        var raw = Array.Empty<byte>();
         try
         {
-            var output = new CodedOutputStream(raw);
+            var next = 0;
             for (var s = 0; s < batch.Streams.Count; s++)
             {
-                WriteStream(output, batch.Streams[s], streamSizes[s]);
+                streamSizes[s] = StreamSize(batch.Streams[s], entrySizes, ref next);
+                rawSize += 1 + CodedOutputStream.ComputeLengthSize(streamSizes[s]) + streamSizes[s];
+            }
+
+            raw = ArrayPool<byte>.Shared.Rent(Math.Max(rawSize, 1));
+            var output = new CodedOutputStream(raw);
+            next = 0;
+            for (var s = 0; s < batch.Streams.Count; s++)
+            {
+                WriteStream(output, batch.Streams[s], streamSizes[s], entrySizes, ref next);
             }
 
             output.Flush();
@@ -50,16 +55,20 @@ public sealed class ProtobufSnappyEncoder : IPushEncoder
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(raw);
+            ArrayPool<int>.Shared.Return(entrySizes);
+            if (raw.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(raw);
+            }
         }
     }
 
-    private static int StreamSize(LokiStream stream)
+    private static int StreamSize(LokiStream stream, int[] entrySizes, ref int next)
     {
         var size = 1 + CodedOutputStream.ComputeStringSize(stream.Labels.Text);
         foreach (var entry in stream.Entries)
         {
-            var entrySize = EntrySize(entry);
+            var entrySize = entrySizes[next++] = EntrySize(entry);
             size += 1 + CodedOutputStream.ComputeLengthSize(entrySize) + entrySize;
         }
 
@@ -105,7 +114,7 @@ public sealed class ProtobufSnappyEncoder : IPushEncoder
         return size;
     }
 
-    private static void WriteStream(CodedOutputStream output, LokiStream stream, int streamSize)
+    private static void WriteStream(CodedOutputStream output, LokiStream stream, int streamSize, int[] entrySizes, ref int next)
     {
         output.WriteTag(1, WireFormat.WireType.LengthDelimited); // PushRequest.streams
         output.WriteLength(streamSize);
@@ -114,7 +123,7 @@ public sealed class ProtobufSnappyEncoder : IPushEncoder
         foreach (var entry in stream.Entries)
         {
             output.WriteTag(2, WireFormat.WireType.LengthDelimited); // StreamAdapter.entries
-            output.WriteLength(EntrySize(entry));
+            output.WriteLength(entrySizes[next++]);
 
             var (seconds, nanos) = SplitTimestamp(entry.TimestampNs);
             output.WriteTag(1, WireFormat.WireType.LengthDelimited); // EntryAdapter.timestamp
