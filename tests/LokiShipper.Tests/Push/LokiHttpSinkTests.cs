@@ -194,4 +194,14 @@ public class LokiHttpSinkTests
         var push = ReceivedPush.Decode(request.Content!.Headers.ContentType!.ToString(), request.Content.Headers.ContentEncoding.Single(), new Dictionary<string, string>(), body);
         Assert.Equal(["line 0", "line 1", "line 2"], push.Streams.Single().Entries.Select(e => e.Line));
     }
+
+    [Fact]
+    public void Tls_certificates_are_verified_unless_skip_tls_verify_is_true()
+    {
+        using var verifying = LokiHttpSink.CreateHandler(TestOptions.From(("WRITE_ADDRESS", "https://loki.test")));
+        using var skipping = LokiHttpSink.CreateHandler(TestOptions.From(("WRITE_ADDRESS", "https://loki.test"), ("SKIP_TLS_VERIFY", "true")));
+
+        Assert.Null(verifying.SslOptions.RemoteCertificateValidationCallback);
+        Assert.True(skipping.SslOptions.RemoteCertificateValidationCallback!(this, null, null, System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors));
+    }
 }
