@@ -129,7 +129,7 @@ public sealed class CliApp
         }
 
         var log = new ShipperLog(_stderr, options.LogLevel);
-        var handler = ShipperComposition.CreateHandler(options, log, _time, _httpHandler, _stdout);
+        var handler = ShipperComposition.CreateHandler(options, log, _time, _httpHandler, _stdout, emitMetrics: false);
         var exit = Success;
         for (var round = 0; round < repeat; round++)
         {

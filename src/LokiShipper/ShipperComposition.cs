@@ -26,18 +26,20 @@ public static class ShipperComposition
     /// <param name="time">The clock for deadlines, retries and timings.</param>
     /// <param name="httpHandler">Handler for pushes to Loki; null = the production <see cref="SocketsHttpHandler"/>.</param>
     /// <param name="dryRunOutput">Where a dry run writes the requests it would send (used when WRITE_ADDRESS is unset).</param>
+    /// <param name="emitMetrics">Write the EMF metrics line after each summary (on Lambda).</param>
     public static ShipperHandler CreateHandler(
         ShipperOptions options,
         ShipperLog log,
         TimeProvider time,
         HttpMessageHandler? httpHandler = null,
-        Stream? dryRunOutput = null)
+        Stream? dryRunOutput = null,
+        bool emitMetrics = true)
     {
         ArgumentNullException.ThrowIfNull(options);
         ILokiSink sink = options.IsDryRun
             ? new DryRunSink(dryRunOutput ?? throw new ArgumentException("a dry run needs an output stream", nameof(dryRunOutput)))
             : new LokiHttpSink(options, httpHandler ?? LokiHttpSink.CreateHandler(options), CreateEncoder(options), time);
-        return new ShipperHandler(new ShipperPipeline(options, sink, time), log);
+        return new ShipperHandler(new ShipperPipeline(options, sink, time), log, time, options.FunctionName, emitMetrics);
     }
 
     /// <summary>How an exception is reported to Lambda: a short type and a message without stack trace.</summary>

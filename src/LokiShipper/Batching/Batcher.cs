@@ -81,6 +81,44 @@ public sealed class Batcher
         return batches;
     }
 
+    /// <summary>Splits a batch into two halves by entry count (streams keep their labels and order).</summary>
+    public static (PushBatch First, PushBatch Second) Split(PushBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.EntryCount < 2)
+        {
+            throw new ArgumentException("a batch of one entry cannot be split", nameof(batch));
+        }
+
+        var half = batch.EntryCount / 2;
+        var first = new List<LokiStream>();
+        var second = new List<LokiStream>();
+        var taken = 0;
+        foreach (var stream in batch.Streams)
+        {
+            var toFirst = Math.Clamp(half - taken, 0, stream.Entries.Count);
+            if (toFirst > 0)
+            {
+                first.Add(stream with { Entries = stream.Entries.Take(toFirst).ToList() });
+            }
+
+            if (toFirst < stream.Entries.Count)
+            {
+                second.Add(stream with { Entries = stream.Entries.Skip(toFirst).ToList() });
+            }
+
+            taken += toFirst;
+        }
+
+        return (Sized(batch.Index, first), Sized(batch.Index, second));
+    }
+
+    private static PushBatch Sized(int index, List<LokiStream> streams) => new(
+        index,
+        streams,
+        streams.Sum(s => s.Entries.Count),
+        streams.Sum(s => Encoding.UTF8.GetByteCount(s.Labels.Text) + s.Entries.Sum(e => (long)e.SizeBytes)));
+
     private static IEnumerable<LokiEntry> SortedByTime(List<LokiEntry> entries)
     {
         for (var i = 1; i < entries.Count; i++)

@@ -68,6 +68,9 @@ public sealed record ShipperOptions
     /// <summary>The function's own log group (<c>AWS_LAMBDA_LOG_GROUP_NAME</c>); never shipped, to avoid a loop.</summary>
     public string? OwnLogGroup { get; init; }
 
+    /// <summary>The function's name (<c>AWS_LAMBDA_FUNCTION_NAME</c>), the dimension of the EMF metrics.</summary>
+    public string? FunctionName { get; init; }
+
     public bool IsDryRun => WriteAddress is null;
 }
 

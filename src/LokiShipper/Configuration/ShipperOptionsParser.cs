@@ -87,6 +87,7 @@ public static class ShipperOptionsParser
             },
             AwsRegion = Get("AWS_REGION"),
             OwnLogGroup = Get("AWS_LAMBDA_LOG_GROUP_NAME"),
+            FunctionName = Get("AWS_LAMBDA_FUNCTION_NAME"),
         };
 
         if (problems.Count > 0)

@@ -20,7 +20,6 @@ public sealed record SubscriptionRecord(
 /// </summary>
 public sealed class CloudWatchLogsDecoder
 {
-    private const string DataField = "awslogs.data";
     private const long MaxTimestampMs = long.MaxValue / 1_000_000;
     private const long MinTimestampMs = long.MinValue / 1_000_000;
     private readonly long _maxDecompressedBytes;
@@ -32,7 +31,13 @@ public sealed class CloudWatchLogsDecoder
     }
 
     /// <summary>Decodes a whole Lambda event of the form <c>{"awslogs":{"data":"…"}}</c>.</summary>
-    public SubscriptionRecord DecodeEvent(ReadOnlyMemory<byte> eventJson)
+    public SubscriptionRecord DecodeEvent(ReadOnlyMemory<byte> eventJson) =>
+        Read(eventJson) is SubscriptionEvent subscription
+            ? subscription.Record
+            : throw new InvalidEventException("expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}}, got an SQS event");
+
+    /// <summary>Recognises the event's shape and decodes it.</summary>
+    public IncomingEvent Read(ReadOnlyMemory<byte> eventJson)
     {
         JsonDocument document;
         try
@@ -52,25 +57,86 @@ public sealed class CloudWatchLogsDecoder
                 throw new InvalidEventException($"the event is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object; expected {{\"awslogs\":{{\"data\":\"…\"}}}}");
             }
 
-            if (!root.TryGetProperty("awslogs", out var awslogs))
+            if (root.TryGetProperty("awslogs", out var awslogs))
             {
-                var keys = string.Join(", ", root.EnumerateObject().Select(p => p.Name).Take(10));
-                throw new InvalidEventException(
-                    $"unsupported event shape: expected a CloudWatch Logs subscription event {{\"awslogs\":{{\"data\":\"…\"}}}}, got an object with keys [{keys}]");
+                return new SubscriptionEvent(DecodeAwsLogs(awslogs, "awslogs"));
             }
 
-            if (awslogs.ValueKind != JsonValueKind.Object || !awslogs.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.String)
+            if (root.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array
+                && records.GetArrayLength() > 0 && records[0].TryGetProperty("eventSource", out var source) && source.ValueEquals("aws:sqs"))
             {
-                throw new InvalidEventException($"{DataField} is missing or not a string");
+                return new QueueEvent(records.EnumerateArray().Select(ReadQueueItem).ToList());
             }
 
-            if (!data.TryGetBytesFromBase64(out var compressed))
-            {
-                throw new InvalidEventException($"{DataField} is not valid base64");
-            }
-
-            return DecodeData(compressed, DataField);
+            var keys = string.Join(", ", root.EnumerateObject().Select(p => p.Name).Take(10));
+            throw new InvalidEventException(
+                $"unsupported event shape: expected a CloudWatch Logs subscription event {{\"awslogs\":{{\"data\":\"…\"}}}} or an SQS event of them, got an object with keys [{keys}]");
         }
+    }
+
+    private QueueItem ReadQueueItem(JsonElement message, int index)
+    {
+        var messageId = message.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : $"#{index}";
+        var field = $"Records[{index}] (messageId {messageId})";
+        try
+        {
+            if (!message.TryGetProperty("body", out var body) || body.ValueKind != JsonValueKind.String)
+            {
+                throw new InvalidEventException($"{field}: body is missing or not a string");
+            }
+
+            using var inner = ParseBody(body.GetString()!, field);
+            var root = inner.RootElement;
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("requestPayload", out var payload))
+            {
+                // A Lambda on-failure destination record: the original event is in requestPayload.
+                if (payload.ValueKind != JsonValueKind.Object || !payload.TryGetProperty("awslogs", out var original))
+                {
+                    throw new InvalidEventException($"{field}: body.requestPayload is not a CloudWatch Logs subscription event");
+                }
+
+                return new QueueItem(messageId, DecodeAwsLogs(original, $"{field}: body.requestPayload.awslogs"), null);
+            }
+
+            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("awslogs", out var direct))
+            {
+                return new QueueItem(messageId, DecodeAwsLogs(direct, $"{field}: body.awslogs"), null);
+            }
+
+            throw new InvalidEventException($"{field}: body is neither a Lambda failure record (requestPayload) nor a CloudWatch Logs event (awslogs)");
+        }
+        catch (InvalidEventException ex)
+        {
+            return new QueueItem(messageId, null, ex.Message);
+        }
+    }
+
+    private static JsonDocument ParseBody(string body, string field)
+    {
+        try
+        {
+            return JsonDocument.Parse(body);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidEventException($"{field}: body is not valid JSON: {ex.Message}", ex);
+        }
+    }
+
+    private SubscriptionRecord DecodeAwsLogs(JsonElement awslogs, string path)
+    {
+        var field = path + ".data";
+        if (awslogs.ValueKind != JsonValueKind.Object || !awslogs.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.String)
+        {
+            throw new InvalidEventException($"{field} is missing or not a string");
+        }
+
+        if (!data.TryGetBytesFromBase64(out var compressed))
+        {
+            throw new InvalidEventException($"{field} is not valid base64");
+        }
+
+        return DecodeData(compressed, field);
     }
 
     /// <summary>Decodes gzip'd subscription JSON (the bytes behind <c>awslogs.data</c> or a Kinesis record).</summary>

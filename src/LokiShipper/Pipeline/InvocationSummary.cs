@@ -22,6 +22,18 @@ public sealed class InvocationSummary
     public int Batches { get; set; }
     public List<int> FailedBatches { get; } = [];
     public long BytesSent { get; set; }
+
+    /// <summary>Batches Loki refused as too large and that were sent again as two halves.</summary>
+    public int Splits { get; set; }
+
+    /// <summary>Time spent pushing (all batches, retries included).</summary>
+    public long PushMs { get; set; }
+
+    /// <summary>For SQS events: the message ids that failed and go back to the queue; null for other events.</summary>
+    public List<string>? BatchItemFailures { get; set; }
+
+    /// <summary>For SQS events: messages that could not be decoded.</summary>
+    public int InvalidItems { get; set; }
     public int Retries { get; set; }
     public long ElapsedMs { get; set; }
 
@@ -80,6 +92,24 @@ public sealed class InvocationSummary
 
         writer.WriteNumber("bytes_sent", BytesSent);
         writer.WriteNumber("retries", Retries);
+        if (Splits > 0)
+        {
+            writer.WriteNumber("splits", Splits);
+        }
+
+        if (BatchItemFailures is not null)
+        {
+            writer.WriteNumber("invalid_messages", InvalidItems);
+            writer.WriteStartArray("batch_item_failures");
+            foreach (var id in BatchItemFailures)
+            {
+                writer.WriteStringValue(id);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteNumber("push_ms", PushMs);
         writer.WriteNumber("elapsed_ms", ElapsedMs);
     }
 

@@ -31,18 +31,30 @@ public sealed class InvocationFailedException : Exception
 }
 
 /// <summary>
-/// The Lambda handler: a thin adapter from an invocation (event bytes + context) to the pipeline, which logs the
-/// summary line and turns a failed summary into a failed invocation so Lambda retries the event.
+/// The Lambda handler: a thin adapter from an invocation (event bytes + context) to the pipeline. It logs the summary
+/// line and the metrics line, answers SQS events with <c>batchItemFailures</c>, and turns any other failed summary
+/// into a failed invocation so Lambda retries the event.
 /// </summary>
 public sealed class ShipperHandler
 {
     private readonly ShipperPipeline _pipeline;
     private readonly ShipperLog _log;
+    private readonly TimeProvider _time;
+    private readonly string? _functionName;
+    private readonly bool _emitMetrics;
 
-    public ShipperHandler(ShipperPipeline pipeline, ShipperLog log)
+    /// <param name="pipeline">The stages.</param>
+    /// <param name="log">Where the summary (and metrics) lines go.</param>
+    /// <param name="time">The clock for metric timestamps.</param>
+    /// <param name="functionName">The metrics' FunctionName dimension.</param>
+    /// <param name="emitMetrics">Write the EMF metrics line (on Lambda); local invokes leave it out.</param>
+    public ShipperHandler(ShipperPipeline pipeline, ShipperLog log, TimeProvider time, string? functionName, bool emitMetrics = true)
     {
         _pipeline = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
         _log = log ?? throw new ArgumentNullException(nameof(log));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        _functionName = functionName;
+        _emitMetrics = emitMetrics;
     }
 
     /// <param name="eventJson">The event as Lambda delivered it.</param>
@@ -68,17 +80,43 @@ public sealed class ShipperHandler
 
             summary.WriteFields(w);
         });
+        if (_emitMetrics)
+        {
+            _log.WriteObject(w => EmbeddedMetrics.Write(w, summary, _functionName, _time.GetUtcNow()));
+        }
+
+        if (summary.BatchItemFailures is { } failures)
+        {
+            // SQS: the invocation succeeds; only the failed messages return to the queue.
+            return Json(w =>
+            {
+                w.WriteStartArray("batchItemFailures");
+                foreach (var id in failures)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("itemIdentifier", id);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndArray();
+            });
+        }
 
         if (!summary.Ok)
         {
             throw new InvocationFailedException(summary.ErrorType ?? "InvocationFailed", summary.Error!);
         }
 
+        return Json(summary.WriteFields);
+    }
+
+    private static byte[] Json(Action<Utf8JsonWriter> fields)
+    {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
-            summary.WriteFields(writer);
+            fields(writer);
             writer.WriteEndObject();
         }
 

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Collections.Concurrent;
 using System.Text;
 using LokiShipper.Batching;
 using LokiShipper.Configuration;
@@ -12,7 +12,7 @@ namespace LokiShipper.Pipeline;
 /// <summary>
 /// One invocation, stage by stage: decode → map to entries and labels → batch by stream → push (encode inside the
 /// sink, in parallel, bounded) → summary. Never throws for bad input or failed pushes: the summary says what went
-/// wrong, and the handler turns a failed summary into a failed invocation.
+/// wrong, and the handler turns it into a failed invocation (or, for SQS, into batch item failures).
 /// </summary>
 public sealed class ShipperPipeline
 {
@@ -52,26 +52,21 @@ public sealed class ShipperPipeline
         try
         {
             var giveUpAt = GiveUpAt(context);
-            var record = _decoder.DecodeEvent(eventJson);
-            summary.LogGroup = record.LogGroup.Length > 0 ? record.LogGroup : null;
-            if (record.IsControlMessage)
+            switch (_decoder.Read(eventJson))
             {
-                return summary;
-            }
+                case SubscriptionEvent subscription:
+                    summary.LogGroup = subscription.Record.LogGroup.Length > 0 ? subscription.Record.LogGroup : null;
+                    if (await ShipAsync(subscription.Record, giveUpAt, summary, cancellationToken).ConfigureAwait(false) is { } error)
+                    {
+                        summary.ErrorType = "PushFailed";
+                        summary.Error = error;
+                    }
 
-            summary.EntriesIn = record.LogEvents.Count;
-            if (_options.OwnLogGroup is not null && record.LogGroup == _options.OwnLogGroup)
-            {
-                // Shipping our own log group would feed our summaries back to ourselves forever.
-                summary.Drop(DroppedOwnLogGroup, record.LogEvents.Count);
-                return summary;
+                    break;
+                case QueueEvent queue:
+                    await ShipQueueAsync(queue, giveUpAt, summary, cancellationToken).ConfigureAwait(false);
+                    break;
             }
-
-            var batcher = new Batcher();
-            summary.LinesTruncated = Map(record, "cloudwatch", batcher);
-            var batches = batcher.Build(_options.BatchSize);
-            summary.Batches = batches.Count;
-            await PushAllAsync(batches, giveUpAt, summary, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidEventException ex)
         {
@@ -84,6 +79,68 @@ public sealed class ShipperPipeline
         }
 
         return summary;
+    }
+
+    /// <summary>SQS redrive: each message is shipped on its own; the ones that fail go back to the queue.</summary>
+    private async Task ShipQueueAsync(QueueEvent queue, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
+    {
+        summary.BatchItemFailures = [];
+        var errors = new List<string>();
+        foreach (var item in queue.Items)
+        {
+            var error = item.Error;
+            if (item.Record is { } record)
+            {
+                error = await ShipAsync(record, giveUpAt, summary, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                summary.InvalidItems++;
+            }
+
+            if (error is not null)
+            {
+                summary.BatchItemFailures.Add(item.MessageId);
+                errors.Add($"message {item.MessageId}: {error}");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            summary.ErrorType = "BatchItemFailures";
+            summary.Error = $"{errors.Count} of {queue.Items.Count} messages failed and return to the queue: {string.Join(" | ", errors)}";
+        }
+    }
+
+    /// <summary>Ships one subscription record; returns why it failed, or null.</summary>
+    private async Task<string?> ShipAsync(SubscriptionRecord record, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
+    {
+        if (record.IsControlMessage)
+        {
+            return null;
+        }
+
+        summary.EntriesIn += record.LogEvents.Count;
+        if (_options.OwnLogGroup is not null && record.LogGroup == _options.OwnLogGroup)
+        {
+            // Shipping our own log group would feed our summaries back to ourselves forever.
+            summary.Drop(DroppedOwnLogGroup, record.LogEvents.Count);
+            return null;
+        }
+
+        var batcher = new Batcher();
+        summary.LinesTruncated += Map(record, "cloudwatch", batcher);
+        var batches = batcher.Build(_options.BatchSize);
+        summary.Batches += batches.Count;
+        var pushStarted = _time.GetTimestamp();
+        try
+        {
+            return await PushAllAsync(batches, giveUpAt, summary, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            summary.PushMs += (long)_time.GetElapsedTime(pushStarted).TotalMilliseconds;
+        }
     }
 
     /// <summary>Map stage: one entry per log event; labels once per record. Returns how many lines were truncated.</summary>
@@ -111,49 +168,67 @@ public sealed class ShipperPipeline
         return truncated;
     }
 
-    private async Task PushAllAsync(IReadOnlyList<PushBatch> batches, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
+    /// <summary>Pushes all batches, <c>PUSH_CONCURRENCY</c> at a time; returns why some failed, or null.</summary>
+    private async Task<string?> PushAllAsync(IReadOnlyList<PushBatch> batches, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
     {
-        var results = new PushResult?[batches.Count];
-        var failures = new PushFailedException?[batches.Count];
+        var outcomes = new ConcurrentBag<(PushBatch Batch, PushResult? Result, PushFailedException? Failure)>();
         await Parallel.ForEachAsync(
             batches,
             new ParallelOptions { MaxDegreeOfParallelism = _options.PushConcurrency, CancellationToken = cancellationToken },
-            async (batch, ct) =>
-            {
-                try
-                {
-                    results[batch.Index] = await _sink.PushAsync(batch, giveUpAt, ct).ConfigureAwait(false);
-                }
-                catch (PushFailedException ex)
-                {
-                    failures[batch.Index] = ex;
-                }
-            }).ConfigureAwait(false);
+            async (batch, ct) => await PushSplittingAsync(batch, giveUpAt, outcomes, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var errors = new List<string>();
-        foreach (var batch in batches)
+        var failedEntries = 0;
+        foreach (var (batch, result, failure) in outcomes.OrderBy(o => o.Batch.Index))
         {
-            if (results[batch.Index] is { } result)
+            if (result is not null)
             {
                 summary.EntriesPushed += result.Accepted;
                 summary.Reject(result.RejectReason ?? "unknown", result.Rejected);
                 summary.BytesSent += result.BytesSent;
                 summary.Retries += result.Retries;
+                continue;
             }
-            else if (failures[batch.Index] is { } failure)
+
+            summary.BytesSent += failure!.BytesSent;
+            summary.Retries += failure.Retries;
+            if (failure.TooLarge && batch.EntryCount > 1)
             {
-                summary.EntriesFailed += batch.EntryCount;
-                summary.FailedBatches.Add(batch.Index);
-                summary.BytesSent += failure.BytesSent;
-                summary.Retries += failure.Retries;
-                errors.Add(failure.Message);
+                summary.Splits++; // its halves are accounted for separately
+                continue;
             }
+
+            summary.EntriesFailed += batch.EntryCount;
+            failedEntries += batch.EntryCount;
+            if (!summary.FailedBatches.Contains(batch.Index))
+            {
+                summary.FailedBatches.Add(batch.Index);
+            }
+
+            errors.Add(failure.Message);
         }
 
-        if (errors.Count > 0)
+        return errors.Count == 0
+            ? null
+            : $"{errors.Count} of {batches.Count} batches could not be delivered ({failedEntries} entries; Lambda will retry the event): {string.Join(" | ", errors)}";
+    }
+
+    /// <summary>Pushes a batch; when Loki refuses it as too large, pushes its two halves instead (recursively).</summary>
+    private async Task PushSplittingAsync(PushBatch batch, DateTimeOffset giveUpAt, ConcurrentBag<(PushBatch, PushResult?, PushFailedException?)> outcomes, CancellationToken cancellationToken)
+    {
+        try
         {
-            summary.ErrorType = "PushFailed";
-            summary.Error = $"{errors.Count} of {batches.Count} batches could not be delivered ({summary.EntriesFailed} entries; Lambda will retry the event): {string.Join(" | ", errors)}";
+            outcomes.Add((batch, await _sink.PushAsync(batch, giveUpAt, cancellationToken).ConfigureAwait(false), null));
+        }
+        catch (PushFailedException ex)
+        {
+            outcomes.Add((batch, null, ex));
+            if (ex.TooLarge && batch.EntryCount > 1)
+            {
+                var (first, second) = Batcher.Split(batch);
+                await PushSplittingAsync(first, giveUpAt, outcomes, cancellationToken).ConfigureAwait(false);
+                await PushSplittingAsync(second, giveUpAt, outcomes, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 }

@@ -46,4 +46,7 @@ public sealed class PushFailedException : Exception
 
     public int Retries { get; }
     public long BytesSent { get; }
+
+    /// <summary>Loki (or a proxy before it) refused the request for its size: send it again in smaller parts.</summary>
+    public bool TooLarge { get; init; }
 }

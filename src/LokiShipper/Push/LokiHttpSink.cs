@@ -133,7 +133,7 @@ public sealed class LokiHttpSink : ILokiSink
                 context,
                 (this, encoded, state)).ConfigureAwait(false);
 
-            return await InterpretAsync(response, batch, state, linked.Token).ConfigureAwait(false);
+            return await InterpretAsync(response, batch, encoded, state, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -205,6 +205,13 @@ public sealed class LokiHttpSink : ILokiSink
 
         var excerpt = await ReadBodyAsync(response, ExcerptBytes, args.Context.CancellationToken).ConfigureAwait(false);
         state.LastFailure = $"HTTP {status}: {excerpt}";
+        if (IsSizeRefusal(excerpt))
+        {
+            // The distributor's gRPC limit towards the ingesters (~4 MiB): retrying the same body cannot succeed.
+            state.TooLarge = true;
+            return false;
+        }
+
         var retryAfter = RetryAfter(response);
         var left = state.GiveUpAt - _time.GetUtcNow();
         if (retryAfter is { } wait && wait > left)
@@ -235,7 +242,11 @@ public sealed class LokiHttpSink : ILokiSink
         return null;
     }
 
-    private async Task<PushResult> InterpretAsync(HttpResponseMessage response, PushBatch batch, AttemptState state, CancellationToken cancellationToken)
+    private static bool IsSizeRefusal(string body) =>
+        body.Contains("ResourceExhausted", StringComparison.Ordinal)
+        || body.Contains("larger than max", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<PushResult> InterpretAsync(HttpResponseMessage response, PushBatch batch, EncodedRequest encoded, AttemptState state, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
         if (status is >= 200 and < 300)
@@ -255,6 +266,15 @@ public sealed class LokiHttpSink : ILokiSink
                 $"batch {batch.Index}: Loki refused the whole request with 400 (not a per-entry validation error, so nothing was stored): {Excerpt(body)}",
                 state.Retries,
                 state.BytesSent);
+        }
+
+        if (status == 413 || state.TooLarge)
+        {
+            var why = state.TooLarge ? state.LastFailure : $"HTTP 413: {await ReadBodyAsync(response, ExcerptBytes, cancellationToken).ConfigureAwait(false)}";
+            throw new PushFailedException(
+                $"batch {batch.Index}: Loki refused {batch.EntryCount} entries ({encoded.Length} bytes) as too large: {why}",
+                state.Retries,
+                state.BytesSent) { TooLarge = true };
         }
 
         if (state.GaveUp is { } gaveUp)
@@ -318,5 +338,6 @@ public sealed class LokiHttpSink : ILokiSink
         public long BytesSent { get; set; }
         public string? LastFailure { get; set; }
         public string? GaveUp { get; set; }
+        public bool TooLarge { get; set; }
     }
 }

@@ -1,0 +1,16 @@
+namespace LokiShipper.Decode;
+
+/// <summary>What a Lambda event turned out to be.</summary>
+public abstract record IncomingEvent;
+
+/// <summary>A CloudWatch Logs subscription event (<c>{"awslogs":…}</c>), invoked asynchronously by CloudWatch.</summary>
+public sealed record SubscriptionEvent(SubscriptionRecord Record) : IncomingEvent;
+
+/// <summary>
+/// An SQS event (the failure queue, for redrive): each message holds a Lambda on-failure destination record whose
+/// <c>requestPayload</c> is the original CloudWatch event, or a CloudWatch event itself. Messages fail one by one.
+/// </summary>
+public sealed record QueueEvent(IReadOnlyList<QueueItem> Items) : IncomingEvent;
+
+/// <summary>One SQS message: its decoded record, or why it could not be decoded.</summary>
+public sealed record QueueItem(string MessageId, SubscriptionRecord? Record, string? Error);
