@@ -46,7 +46,18 @@ public sealed class LokiReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>Queues answers for the next requests; after them, 204.</summary>
+    /// <summary>Answers every request the script does not cover (default: <see cref="Accept"/>).</summary>
+    public LokiResponder? Rule { get; set; }
+
+    /// <summary>Stores the request and answers 204, as Loki does.</summary>
+    public LokiResponder Accept => (http, push) =>
+    {
+        _accepted.Enqueue(push);
+        http.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    };
+
+    /// <summary>Queues answers for the next requests; after them, <see cref="Rule"/>.</summary>
     public void Enqueue(params LokiResponder[] responders)
     {
         foreach (var responder in responders)
@@ -116,8 +127,7 @@ public sealed class LokiReceiver : IAsyncDisposable
             return;
         }
 
-        _accepted.Enqueue(push);
-        http.Response.StatusCode = 204;
+        await (Rule ?? Accept)(http, push);
     }
 
     public async ValueTask DisposeAsync()
