@@ -35,14 +35,16 @@ public sealed class CliApp
     private readonly Func<string, string?> _environment;
     private readonly TimeProvider _time;
     private readonly HttpMessageHandler? _httpHandler;
+    private readonly Func<ISecretStore> _secretStore;
 
-    public CliApp(Stream stdout, TextWriter stderr, Func<string, string?> environment, TimeProvider time, HttpMessageHandler? httpHandler = null)
+    public CliApp(Stream stdout, TextWriter stderr, Func<string, string?> environment, TimeProvider time, HttpMessageHandler? httpHandler = null, Func<ISecretStore>? secretStore = null)
     {
         _stdout = stdout ?? throw new ArgumentNullException(nameof(stdout));
         _stderr = stderr ?? throw new ArgumentNullException(nameof(stderr));
         _environment = environment ?? throw new ArgumentNullException(nameof(environment));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _httpHandler = httpHandler;
+        _secretStore = secretStore ?? (() => new SsmSecretStore());
     }
 
     public async Task<int> RunAsync(string[] args)
@@ -115,7 +117,7 @@ public sealed class CliApp
         ShipperOptions options;
         try
         {
-            options = ShipperOptionsParser.Parse(_environment);
+            options = await ShipperComposition.LoadOptionsAsync(_environment, _secretStore, CancellationToken.None).ConfigureAwait(false);
         }
         catch (ConfigurationException ex)
         {

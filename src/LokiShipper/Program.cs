@@ -19,7 +19,7 @@ var stdout = Console.Out;
 LokiShipper.Pipeline.ShipperHandler handler;
 try
 {
-    var options = ShipperOptionsParser.FromEnvironment();
+    var options = await ShipperComposition.LoadOptionsAsync(Environment.GetEnvironmentVariable, () => new SsmSecretStore(), CancellationToken.None);
     if (options.IsDryRun)
     {
         throw new ConfigurationException("WRITE_ADDRESS must be set on Lambda: the Loki push URL, e.g. https://loki.example.com/loki/api/v1/push");

@@ -12,6 +12,16 @@ namespace LokiShipper;
 /// </summary>
 public static class ShipperComposition
 {
+    /// <summary>
+    /// Reads the configuration once: credentials given as SSM parameter or Secrets Manager ARNs are fetched first
+    /// (through <paramref name="secretStore"/>, only when one is present), then everything is parsed and validated.
+    /// </summary>
+    public static async Task<ShipperOptions> LoadOptionsAsync(Func<string, string?> environment, Func<ISecretStore> secretStore, CancellationToken cancellationToken)
+    {
+        var lookup = await SecretResolver.ResolveAsync(environment, secretStore, cancellationToken).ConfigureAwait(false);
+        return ShipperOptionsParser.Parse(lookup);
+    }
+
     /// <summary>The encoder <c>LOKI_PUSH_FORMAT</c> asks for.</summary>
     public static IPushEncoder CreateEncoder(ShipperOptions options)
     {

@@ -12,10 +12,6 @@ public static class ShipperOptionsParser
 {
     public const string PushPath = "/loki/api/v1/push";
 
-    /// <summary>Reads the process environment.</summary>
-    public static ShipperOptions FromEnvironment() =>
-        Parse(name => Environment.GetEnvironmentVariable(name));
-
     /// <summary>Parses the variables that <paramref name="lookup"/> returns (null or empty = unset).</summary>
     public static ShipperOptions Parse(Func<string, string?> lookup)
     {
