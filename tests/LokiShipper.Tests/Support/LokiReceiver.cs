@@ -34,14 +34,20 @@ public sealed class LokiReceiver : IAsyncDisposable
 
     public int BadRequests { get; private set; }
 
-    public static async Task<LokiReceiver> StartAsync()
+    /// <summary>How many times each (timestamp, line) was stored: 1 is exactly once, more are duplicates Loki would drop.</summary>
+    public IReadOnlyDictionary<(long TimestampNs, string Line), int> StoredCopies =>
+        Accepted.SelectMany(p => p.Streams).SelectMany(s => s.Entries)
+            .GroupBy(e => (e.TimestampNs, e.Line))
+            .ToDictionary(g => g.Key, g => g.Count());
+
+    public static async Task<LokiReceiver> StartAsync(int port = 0)
     {
         LokiReceiver? receiver = null;
         var (app, address) = await LoopbackHost.StartAsync(app =>
         {
             receiver = new LokiReceiver(app);
             app.MapPost("/loki/api/v1/push", receiver.HandleAsync);
-        });
+        }, port);
         receiver!.PushUrl = new Uri(address, "/loki/api/v1/push");
         return receiver;
     }
@@ -81,7 +87,7 @@ public sealed class LokiReceiver : IAsyncDisposable
     /// Loki's partial acceptance: entries whose line contains <paramref name="marker"/> are refused as too old, the
     /// others are stored, and the answer is a 400 in the ingester's words.
     /// </summary>
-    public LokiResponder RejectLinesContaining(string marker) => async (http, push) =>
+    public LokiResponder RejectLinesContaining(string marker, string? lokiMessage = null) => async (http, push) =>
     {
         var kept = new List<ReceivedStream>();
         var messages = new List<string>();
@@ -91,6 +97,13 @@ public sealed class LokiReceiver : IAsyncDisposable
             kept.Add(stream with { Entries = stream.Entries.Except(refused).ToList() });
             if (refused.Count > 0)
             {
+                if (lokiMessage is not null)
+                {
+                    // The distributor's words: one line per refused entry, no total.
+                    messages.AddRange(refused.Select(_ => lokiMessage));
+                    continue;
+                }
+
                 messages.AddRange(refused.Select(e =>
                     $"entry with timestamp {DateTimeOffset.FromUnixTimeMilliseconds(e.TimestampNs / 1_000_000):O} ignored, reason: 'entry too far behind, oldest acceptable timestamp is: 2026-01-01T00:00:00Z',"));
                 messages.Add($"user 'fake', total ignored: {refused.Count} out of {stream.Entries.Count} for stream: {stream.LabelsText}");

@@ -8,14 +8,14 @@ using Microsoft.Extensions.Logging;
 
 namespace LokiShipper.Tests.Support;
 
-/// <summary>Starts a quiet Kestrel app on 127.0.0.1 with a random port, for the test servers.</summary>
+/// <summary>Starts a quiet Kestrel app on 127.0.0.1 (a random port unless given), for the test servers.</summary>
 public static class LoopbackHost
 {
-    public static async Task<(WebApplication App, Uri Address)> StartAsync(Action<WebApplication> map)
+    public static async Task<(WebApplication App, Uri Address)> StartAsync(Action<WebApplication> map, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
         var app = builder.Build();
         map(app);
         await app.StartAsync();
