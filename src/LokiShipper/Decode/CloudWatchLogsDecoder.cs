@@ -62,6 +62,13 @@ public sealed class CloudWatchLogsDecoder
                 return new SubscriptionEvent(DecodeAwsLogs(awslogs, "awslogs"));
             }
 
+            if (root.TryGetProperty("requestPayload", out var payload) && payload.ValueKind == JsonValueKind.Object
+                && payload.TryGetProperty("awslogs", out var original))
+            {
+                // A failure record saved from the failure queue (a message body), replayed with the CLI.
+                return new SubscriptionEvent(DecodeAwsLogs(original, "requestPayload.awslogs"));
+            }
+
             if (root.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array
                 && records.GetArrayLength() > 0 && records[0].TryGetProperty("eventSource", out var source) && source.ValueEquals("aws:sqs"))
             {
@@ -70,7 +77,7 @@ public sealed class CloudWatchLogsDecoder
 
             var keys = string.Join(", ", root.EnumerateObject().Select(p => p.Name).Take(10));
             throw new InvalidEventException(
-                $"unsupported event shape: expected a CloudWatch Logs subscription event {{\"awslogs\":{{\"data\":\"…\"}}}} or an SQS event of them, got an object with keys [{keys}]");
+                $"unsupported event shape: expected a CloudWatch Logs subscription event {{\"awslogs\":{{\"data\":\"…\"}}}}, a Lambda failure record of one, or an SQS event of them, got an object with keys [{keys}]");
         }
     }
 

@@ -88,6 +88,17 @@ public sealed class RedriveAndSplitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failure_record_saved_from_the_queue_can_be_replayed_on_its_own()
+    {
+        var original = TestEvents.CloudWatch("/aws/lambda/replay", "s", (_baseMs, "replayed line"));
+
+        var response = Encoding.UTF8.GetString(await Handler().HandleAsync(Encoding.UTF8.GetBytes(TestEvents.FailureRecord(original)), Context(), CancellationToken.None));
+
+        Assert.Contains("\"entries_in\":1,\"entries_pushed\":1,", response);
+        Assert.Equal("replayed line", Assert.Single(_receiver.Accepted).Streams.Single().Entries.Single().Line);
+    }
+
+    [Fact]
     public async Task A_batch_refused_as_too_large_is_split_until_it_fits()
     {
         // Loki (or its proxy) refuses any request of more than 3 entries, as a 413 or as the gRPC limit.
