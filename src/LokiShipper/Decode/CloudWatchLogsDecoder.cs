@@ -57,16 +57,10 @@ public sealed class CloudWatchLogsDecoder
                 throw new InvalidEventException($"the event is a JSON {root.ValueKind.ToString().ToLowerInvariant()}, not an object; expected {{\"awslogs\":{{\"data\":\"…\"}}}}");
             }
 
-            if (root.TryGetProperty("awslogs", out var awslogs))
+            // A subscription event, or a failure record saved from the failure queue and replayed with the CLI.
+            if (TryDecodeCloudWatch(root, string.Empty) is { } record)
             {
-                return new SubscriptionEvent(DecodeAwsLogs(awslogs, "awslogs"));
-            }
-
-            if (root.TryGetProperty("requestPayload", out var payload) && payload.ValueKind == JsonValueKind.Object
-                && payload.TryGetProperty("awslogs", out var original))
-            {
-                // A failure record saved from the failure queue (a message body), replayed with the CLI.
-                return new SubscriptionEvent(DecodeAwsLogs(original, "requestPayload.awslogs"));
+                return new SubscriptionEvent(record);
             }
 
             if (root.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array
@@ -93,29 +87,42 @@ public sealed class CloudWatchLogsDecoder
             }
 
             using var inner = ParseBody(body.GetString()!, field);
-            var root = inner.RootElement;
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("requestPayload", out var payload))
-            {
-                // A Lambda on-failure destination record: the original event is in requestPayload.
-                if (payload.ValueKind != JsonValueKind.Object || !payload.TryGetProperty("awslogs", out var original))
-                {
-                    throw new InvalidEventException($"{field}: body.requestPayload is not a CloudWatch Logs subscription event");
-                }
-
-                return new QueueItem(messageId, DecodeAwsLogs(original, $"{field}: body.requestPayload.awslogs"), null);
-            }
-
-            if (root.ValueKind == JsonValueKind.Object && root.TryGetProperty("awslogs", out var direct))
-            {
-                return new QueueItem(messageId, DecodeAwsLogs(direct, $"{field}: body.awslogs"), null);
-            }
-
-            throw new InvalidEventException($"{field}: body is neither a Lambda failure record (requestPayload) nor a CloudWatch Logs event (awslogs)");
+            return TryDecodeCloudWatch(inner.RootElement, $"{field}: body.") is { } record
+                ? new QueueItem(messageId, record, null)
+                : throw new InvalidEventException($"{field}: body is neither a Lambda failure record (requestPayload) nor a CloudWatch Logs event (awslogs)");
         }
         catch (InvalidEventException ex)
         {
             return new QueueItem(messageId, null, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// Decodes the two shapes that carry a CloudWatch Logs event: <c>{"awslogs":…}</c>, and a Lambda on-failure
+    /// destination record whose <c>requestPayload</c> is one. Null when <paramref name="root"/> is neither.
+    /// </summary>
+    /// <param name="root">The event, or an SQS message body.</param>
+    /// <param name="path">How errors name <paramref name="root"/>: empty for the event itself, else ending in '.'.</param>
+    private SubscriptionRecord? TryDecodeCloudWatch(JsonElement root, string path)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        if (root.TryGetProperty("awslogs", out var awslogs))
+        {
+            return DecodeAwsLogs(awslogs, path + "awslogs");
+        }
+
+        if (!root.TryGetProperty("requestPayload", out var payload))
+        {
+            return null;
+        }
+
+        return payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("awslogs", out var original)
+            ? DecodeAwsLogs(original, path + "requestPayload.awslogs")
+            : throw new InvalidEventException($"{path}requestPayload is not a CloudWatch Logs subscription event");
     }
 
     private static JsonDocument ParseBody(string body, string field)

@@ -154,6 +154,8 @@ public class CloudWatchLogsDecoderTests
     [InlineData("""[1,2]""", "the event is a JSON array, not an object; expected {\"awslogs\":{\"data\":\"…\"}}")]
     [InlineData("""{"awslogs":{"data":42}}""", "awslogs.data is missing or not a string")]
     [InlineData("""{"awslogs":"x"}""", "awslogs.data is missing or not a string")]
+    [InlineData("""{"requestPayload":{"Records":[]}}""", "requestPayload is not a CloudWatch Logs subscription event")]
+    [InlineData("""{"requestPayload":{"awslogs":{"data":"%%"}}}""", "requestPayload.awslogs.data is not valid base64")]
     public void Events_of_another_shape_are_named(string eventJson, string expected)
     {
         var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(Encoding.UTF8.GetBytes(eventJson)));
