@@ -179,6 +179,7 @@ public sealed class ShipperPipeline
 
         var errors = new List<string>();
         var failedEntries = 0;
+        var failedBatches = new HashSet<int>(); // both halves of a split batch may fail: count the batch once
         foreach (var (batch, result, failure) in outcomes.OrderBy(o => o.Batch.Index))
         {
             if (result is not null)
@@ -200,7 +201,7 @@ public sealed class ShipperPipeline
 
             summary.EntriesFailed += batch.EntryCount;
             failedEntries += batch.EntryCount;
-            if (!summary.FailedBatches.Contains(batch.Index))
+            if (failedBatches.Add(batch.Index))
             {
                 summary.FailedBatches.Add(batch.Index);
             }
@@ -210,7 +211,7 @@ public sealed class ShipperPipeline
 
         return errors.Count == 0
             ? null
-            : $"{errors.Count} of {batches.Count} batches could not be delivered ({failedEntries} entries; Lambda will retry the event): {string.Join(" | ", errors)}";
+            : $"{failedBatches.Count} of {batches.Count} batches could not be delivered ({failedEntries} entries; Lambda will retry the event): {string.Join(" | ", errors)}";
     }
 
     /// <summary>Pushes a batch; when Loki refuses it as too large, pushes its two halves instead (recursively).</summary>

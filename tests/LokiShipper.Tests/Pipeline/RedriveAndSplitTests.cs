@@ -134,6 +134,18 @@ public sealed class RedriveAndSplitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_both_halves_of_a_split_fail_the_batch_is_counted_once()
+    {
+        _receiver.Rule = LokiReceiver.Status(413, "Request Entity Too Large");
+
+        var ex = await Assert.ThrowsAsync<InvocationFailedException>(() =>
+            Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", (_baseMs, "one"), (_baseMs + 1, "two")), Context(), CancellationToken.None));
+
+        Assert.StartsWith("1 of 1 batches could not be delivered (2 entries; Lambda will retry the event): batch 0: Loki refused 1 entries", ex.Message);
+        Assert.Contains("\"failed_batches\":[0]", _log.ToString());
+    }
+
+    [Fact]
     public async Task Each_invocation_also_writes_an_emf_metrics_line()
     {
         await Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/m", "s", (_baseMs, "a"), (_baseMs + 1, "b")), Context(), CancellationToken.None);
