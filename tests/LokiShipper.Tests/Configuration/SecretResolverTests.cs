@@ -157,15 +157,13 @@ public sealed class SecretsAgainstMotoTests : IClassFixture<MotoServer>, IAsyncL
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var (name, value) in MotoServer.AwsEnvironment)
-        {
-            info.Environment[name] = value;
-        }
-
-        info.Environment["AWS_ENDPOINT_URL"] = _moto.Endpoint.ToString(); // the SDK's standard endpoint override
-        info.Environment["AWS_LAMBDA_RUNTIME_API"] = api.Address;
-        info.Environment["WRITE_ADDRESS"] = _receiver.PushUrl.ToString();
-        info.Environment["BEARER_TOKEN"] = _moto.TokenParameterArn;
+        ChildEnvironment.Isolate(info, [
+            .. MotoServer.AwsEnvironment,
+            new("AWS_ENDPOINT_URL", _moto.Endpoint.ToString()), // the SDK's standard endpoint override
+            new("AWS_LAMBDA_RUNTIME_API", api.Address),
+            new("WRITE_ADDRESS", _receiver.PushUrl.ToString()),
+            new("BEARER_TOKEN", _moto.TokenParameterArn),
+        ]);
         using var process = System.Diagnostics.Process.Start(info)!;
         try
         {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using LokiShipper.Configuration;
 using LokiShipper.Diagnostics;
@@ -82,7 +80,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
     {
         await Receiver.DisposeAsync();
         _receiver = null;
-        var port = FreePort();
+        var port = ChildEnvironment.FreePort();
         var counting = new CountingHandler(LokiHttpSink.CreateHandler(TestOptions.From()), async attempt =>
         {
             if (attempt == 4)
@@ -263,12 +261,5 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         StoredExactlyOnce(Receiver, lines.Where(l => !l.Message.StartsWith("B07", StringComparison.Ordinal)));
         Assert.DoesNotContain(Receiver.StoredCopies.Keys, k => k.Line.StartsWith("B07", StringComparison.Ordinal));
         Row("12 batches, 4 in flight: batch 7 refused (403), 4 batches 503 once", 55, lines, Receiver, summary);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -41,16 +41,7 @@ public sealed class FunctionProcessTests : IAsyncLifetime
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var name in new[] { "WRITE_ADDRESS", "USERNAME", "PASSWORD", "BEARER_TOKEN", "BATCH_SIZE", "LOKI_URL" })
-        {
-            info.Environment.Remove(name);
-        }
-
-        info.Environment["AWS_LAMBDA_RUNTIME_API"] = _api.Address;
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
+        ChildEnvironment.Isolate(info, [new("AWS_LAMBDA_RUNTIME_API", _api.Address), .. environment.Select(e => new KeyValuePair<string, string>(e.Name, e.Value))]);
 
         _process = Process.Start(info)!;
         return _process;

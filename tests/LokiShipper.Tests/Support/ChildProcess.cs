@@ -17,15 +17,7 @@ public static class ChildProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var name in new[] { "WRITE_ADDRESS", "LOKI_URL", "USERNAME", "PASSWORD", "BEARER_TOKEN" })
-        {
-            info.Environment.Remove(name);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
+        ChildEnvironment.Isolate(info, environment);
 
         using var process = Process.Start(info)!;
         var stdoutBytes = DrainAsync(process.StandardOutput.BaseStream);

@@ -1,0 +1,35 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace LokiShipper.Tests.Support;
+
+/// <summary>What child processes and loopback servers of the tests share.</summary>
+public static class ChildEnvironment
+{
+    /// <summary>Shipper settings a developer may have exported; a child process must not inherit them.</summary>
+    private static readonly string[] ShipperVariables = ["WRITE_ADDRESS", "LOKI_URL", "USERNAME", "PASSWORD", "BEARER_TOKEN", "BATCH_SIZE"];
+
+    /// <summary>Removes the shipper settings the test process inherited, then sets <paramref name="variables"/>.</summary>
+    public static void Isolate(ProcessStartInfo info, IEnumerable<KeyValuePair<string, string>> variables)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        foreach (var name in ShipperVariables)
+        {
+            info.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in variables)
+        {
+            info.Environment[name] = value;
+        }
+    }
+
+    /// <summary>A TCP port on 127.0.0.1 that nothing listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
