@@ -131,6 +131,7 @@ public sealed class CliApp
         }
 
         var log = new ShipperLog(_stderr, options.LogLevel);
+        ShipperComposition.ReportIgnoredSettings(options, log);
         var handler = ShipperComposition.CreateHandler(options, log, _time, _httpHandler, _stdout, emitMetrics: false);
         var exit = Success;
         for (var round = 0; round < repeat; round++)

@@ -33,6 +33,7 @@ try
         w.WriteString("label_scheme", options.LabelScheme.ToString());
         w.WriteString("push_format", options.PushFormat.ToString());
     });
+    ShipperComposition.ReportIgnoredSettings(options, log);
     handler = ShipperComposition.CreateHandler(options, log, TimeProvider.System);
 }
 catch (ConfigurationException ex)

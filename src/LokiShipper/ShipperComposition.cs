@@ -22,6 +22,26 @@ public static class ShipperComposition
         return ShipperOptionsParser.Parse(lookup);
     }
 
+    /// <summary>Says once, at cold start, which lambda-promtail settings were set but are ignored.</summary>
+    public static void ReportIgnoredSettings(ShipperOptions options, ShipperLog log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        if (options.IgnoredVariables.Count > 0)
+        {
+            log.Write(LogLevel.Warn, "lambda-promtail settings ignored: they do not apply to LokiShipper (see README, Migrating from lambda-promtail)", w =>
+            {
+                w.WriteStartArray("variables");
+                foreach (var name in options.IgnoredVariables)
+                {
+                    w.WriteStringValue(name);
+                }
+
+                w.WriteEndArray();
+            });
+        }
+    }
+
     /// <summary>The encoder <c>LOKI_PUSH_FORMAT</c> asks for.</summary>
     public static IPushEncoder CreateEncoder(ShipperOptions options)
     {

@@ -71,6 +71,9 @@ public sealed record ShipperOptions
     /// <summary>The function's name (<c>AWS_LAMBDA_FUNCTION_NAME</c>), the dimension of the EMF metrics.</summary>
     public string? FunctionName { get; init; }
 
+    /// <summary>lambda-promtail variables that were set but have no effect here (reported once at cold start).</summary>
+    public IReadOnlyList<string> IgnoredVariables { get; init; } = [];
+
     public bool IsDryRun => WriteAddress is null;
 }
 

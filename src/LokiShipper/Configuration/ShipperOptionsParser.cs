@@ -12,6 +12,15 @@ public static class ShipperOptionsParser
 {
     public const string PushPath = "/loki/api/v1/push";
 
+    /// <summary>
+    /// lambda-promtail settings that do not change what reaches Loki. They are accepted, so a migrated configuration
+    /// starts, and reported at cold start as ignored.
+    /// </summary>
+    public static readonly IReadOnlyList<string> IgnoredLambdaPromtailVariables = ["PRINT_LOG_LINE", "PIPELINE_TIMEOUT"];
+
+    /// <summary>lambda-promtail's Prometheus relabel rules: they change labels, so ignoring them would store different streams.</summary>
+    public const string RelabelConfigs = "RELABEL_CONFIGS";
+
     /// <summary>Parses the variables that <paramref name="lookup"/> returns (null or empty = unset).</summary>
     public static ShipperOptions Parse(Func<string, string?> lookup)
     {
@@ -86,12 +95,17 @@ public static class ShipperOptionsParser
             FunctionName = Get("AWS_LAMBDA_FUNCTION_NAME"),
         };
 
+        if (Get(RelabelConfigs) is not null)
+        {
+            problems.Add($"{RelabelConfigs} (lambda-promtail's relabel rules) is not supported: express the labels with LABEL_SCHEME, EXTRA_LABELS and DROP_LABELS, then unset it");
+        }
+
         if (problems.Count > 0)
         {
             throw new ConfigurationException(problems);
         }
 
-        return options;
+        return options with { IgnoredVariables = IgnoredLambdaPromtailVariables.Where(name => Get(name) is not null).ToList() };
     }
 
     private static (Uri? Address, string? User, string? Password) ParseWriteAddress(string? raw, List<string> problems)

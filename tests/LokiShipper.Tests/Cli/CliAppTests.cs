@@ -116,6 +116,20 @@ public sealed class CliAppTests : IAsyncLifetime
         Assert.Contains("BATCH_SIZE must be a whole number from 1 to 104857600", _stderr.ToString());
     }
 
+    [Fact]
+    public async Task Ignored_lambda_promtail_settings_are_reported_once_before_the_invocations()
+    {
+        _env["PRINT_LOG_LINE"] = "true";
+
+        Assert.Equal(0, await Run("invoke", TestEvents.SamplePath("cloudwatch-logs.json"), "--repeat", "2"));
+
+        var lines = SummaryLines();
+        Assert.Equal(3, lines.Count);
+        Assert.Equal("warn", lines[0].GetProperty("level").GetString());
+        Assert.Equal(["PRINT_LOG_LINE"], lines[0].GetProperty("variables").EnumerateArray().Select(v => v.GetString()));
+        Assert.All(lines.Skip(1), summary => Assert.True(summary.GetProperty("ok").GetBoolean()));
+    }
+
     [Theory]
     [InlineData(new[] { "invoke" }, "invoke needs at least one event file")]
     [InlineData(new[] { "invoke", "no-such-file.json" }, "event file not found: no-such-file.json")]

@@ -170,4 +170,24 @@ public class ShipperOptionsParserTests
         Assert.Equal("eu-west-1", options.AwsRegion);
         Assert.Equal("/aws/lambda/LokiShipper", options.OwnLogGroup);
     }
+
+    [Fact]
+    public void Lambda_promtail_relabel_rules_stop_the_cold_start_because_ignoring_them_would_change_the_labels()
+    {
+        var ex = Assert.Throws<ConfigurationException>(() =>
+            TestOptions.From(("RELABEL_CONFIGS", """[{"source_labels":["__aws_log_type"],"target_label":"type"}]""")));
+
+        Assert.Equal(
+            "RELABEL_CONFIGS (lambda-promtail's relabel rules) is not supported: express the labels with LABEL_SCHEME, EXTRA_LABELS and DROP_LABELS, then unset it",
+            Assert.Single(ex.Problems));
+    }
+
+    [Fact]
+    public void Lambda_promtail_settings_that_change_nothing_stored_are_accepted_and_listed_as_ignored()
+    {
+        var options = TestOptions.From(("PRINT_LOG_LINE", "false"), ("PIPELINE_TIMEOUT", "5s"), ("KEEP_STREAM", "true"));
+
+        Assert.Equal(["PRINT_LOG_LINE", "PIPELINE_TIMEOUT"], options.IgnoredVariables);
+        Assert.Empty(TestOptions.From(("KEEP_STREAM", "true")).IgnoredVariables);
+    }
 }

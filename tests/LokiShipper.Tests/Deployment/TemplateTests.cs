@@ -54,13 +54,16 @@ public partial class TemplateTests
         Assert.Equal("arm64", LambdaToolsDefaults().GetProperty("function-architecture").GetString());
     }
 
+    /// <summary>lambda-promtail variables the function recognises only to ignore or refuse them (README, "Migrating").</summary>
+    private static readonly string[] LambdaPromtailOnly = [.. ShipperOptionsParser.IgnoredLambdaPromtailVariables, ShipperOptionsParser.RelabelConfigs];
+
     [Fact]
     public async Task The_template_sets_exactly_the_variables_the_function_reads_except_those_Lambda_sets()
     {
         var read = await VariablesReadAtColdStart();
 
         Assert.Equal(
-            read.Except(SetByLambda).Order(StringComparer.Ordinal),
+            read.Except(SetByLambda).Except(LambdaPromtailOnly).Order(StringComparer.Ordinal),
             EnvironmentVariables.Keys.Order(StringComparer.Ordinal));
         Assert.All(SetByLambda, name => Assert.Contains(name, read));
     }
@@ -70,7 +73,7 @@ public partial class TemplateTests
     {
         var documented = ReadmeConfigurationDefaults();
 
-        foreach (var name in await VariablesReadAtColdStart())
+        foreach (var name in (await VariablesReadAtColdStart()).Except(LambdaPromtailOnly))
         {
             Assert.True(documented.TryGetValue(name, out var readmeDefault), $"README's configuration table has no row for {name}");
             if (SetByLambda.Contains(name))
@@ -85,6 +88,16 @@ public partial class TemplateTests
                 readmeDefault == "(none)" ? string.IsNullOrEmpty(templateDefault) : readmeDefault == $"`{templateDefault}`",
                 $"{name}: the README says the default is {readmeDefault}, the template's is '{templateDefault}'");
         }
+    }
+
+    [Fact]
+    public void The_migration_guide_names_every_lambda_promtail_variable_the_function_ignores_or_refuses()
+    {
+        var readme = File.ReadAllText(RepoFiles.Path("README.md"));
+        var migration = readme[readme.IndexOf("\n## Migrating from lambda-promtail", StringComparison.Ordinal)..];
+        migration = migration[..migration.IndexOf("\n## ", 1, StringComparison.Ordinal)];
+
+        Assert.All(LambdaPromtailOnly, name => Assert.Contains($"`{name}`", migration, StringComparison.Ordinal));
     }
 
     [Fact]
