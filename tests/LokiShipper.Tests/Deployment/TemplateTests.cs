@@ -292,6 +292,10 @@ public partial class TemplateTests
             Assert.Equal("1209600", q["MessageRetentionPeriod"]);
         }
 
+        // They hold lines not yet in Loki: deleting or replacing the stack must not delete them.
+        Assert.All(new[] { "FailureQueue", "FailureDeadLetterQueue" }, id =>
+            Assert.Equal(("Retain", "Retain"), (_template.Resource(id)["DeletionPolicy"], _template.Resource(id)["UpdateReplacePolicy"])));
+
         // Lambda's SQS mapping wants a visibility timeout of at least six times the function timeout.
         Assert.True(int.Parse((string)queue["VisibilityTimeout"]!, CultureInfo.InvariantCulture) >= 6 * int.Parse((string)timeout["MaxValue"]!, CultureInfo.InvariantCulture));
         Assert.Equal(GetAtt("FailureQueue", "Arn"), redrive["Queue"]);
