@@ -370,6 +370,32 @@ public partial class TemplateTests
         Assert.All(uses, use => Assert.Matches("^[^@]+@[0-9a-f]{40}$", use.Groups["action"].Value));
     }
 
+    [Fact]
+    public void CI_tests_every_push_and_pull_request_and_deploys_only_by_hand_with_OIDC()
+    {
+        static Dictionary<string, object?> Workflow(string name) =>
+            CloudFormationTemplate.Parse(File.ReadAllText(RepoFiles.Path($".github/workflows/{name}"))).Root;
+
+        var ci = Workflow("ci.yml");
+        var deploy = Workflow("deploy.yml");
+        var ciRuns = Descendants(ci["jobs"]).OfType<Dictionary<string, object?>>().Select(step => step.GetValueOrDefault("run")).OfType<string>().ToList();
+        var deployRuns = Descendants(deploy["jobs"]).OfType<Dictionary<string, object?>>().Select(step => step.GetValueOrDefault("run")).OfType<string>().ToList();
+
+        Assert.Equal(["push", "pull_request"], ((Dictionary<string, object?>)ci["on"]!).Keys);
+        Assert.Equal("read", ((Dictionary<string, object?>)ci["permissions"]!)["contents"]);
+        Assert.Contains("bash .ci/run", ciRuns);
+        Assert.Contains("sam validate --lint --region us-east-1", ciRuns);
+        Assert.Contains("sam build", ciRuns);
+
+        Assert.Equal(["workflow_dispatch"], ((Dictionary<string, object?>)deploy["on"]!).Keys);
+        Assert.Equal("write", ((Dictionary<string, object?>)deploy["permissions"]!)["id-token"]);
+        Assert.Contains(Descendants(deploy["jobs"]).OfType<Dictionary<string, object?>>(), step =>
+            step.GetValueOrDefault("uses") is string uses && uses.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal)
+            && step["with"] is Dictionary<string, object?> with && with.ContainsKey("role-to-assume") && !with.ContainsKey("aws-secret-access-key"));
+        Assert.Contains(deployRuns, run => run.Contains("sam deploy", StringComparison.Ordinal) && run.Contains("--no-confirm-changeset", StringComparison.Ordinal));
+        Assert.DoesNotContain(deployRuns, run => run.Contains("${{", StringComparison.Ordinal)); // values reach scripts through env only
+    }
+
     private static List<string> ParameterNames(string overrides) =>
         OverrideName().Matches(overrides).Select(m => m.Groups["name"].Value).ToList();
 
