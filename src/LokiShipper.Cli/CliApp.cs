@@ -8,7 +8,7 @@ namespace LokiShipper.Cli;
 
 /// <summary>
 /// The local, no-Docker front end: <c>invoke</c> runs the deployed function's handler on event files with the same
-/// environment configuration; <c>events cloudwatch</c> writes a sample event. Diagnostics go to stderr, data to
+/// environment configuration; <c>events cloudwatch</c> and <c>events kinesis</c> write sample events. Diagnostics go to stderr, data to
 /// stdout. Exit codes: 0 all invocations succeeded, 1 one failed, 2 usage or configuration error.
 /// </summary>
 public sealed class CliApp
@@ -22,12 +22,17 @@ public sealed class CliApp
           lokishipper invoke EVENT.json [MORE.json ...] [--repeat N] [--timeout SECONDS] [--dry-run]
           lokishipper events cloudwatch --log-group G [--log-stream S] [--message M ...] [--message-file FILE]
                                         [--count N] [--owner ID]
+          lokishipper events kinesis --log-group G [--log-group G2 ...] [--records N] [--count N] [--message M ...]
+                                     [--message-file FILE] [--control-message] [--stream-arn ARN] [--owner ID]
 
         invoke   runs the Lambda handler on each file (times --repeat) with the environment's configuration
                  (WRITE_ADDRESS, LABEL_SCHEME, ...). Without WRITE_ADDRESS, or with --dry-run, the push requests
                  it would send are printed to stdout as Loki JSON. One JSON summary line per invocation on stderr.
         events   prints a CloudWatch Logs subscription event (gzip'd, base64'd) with current timestamps,
                  one log event per --message or per line of --message-file, cycled to --count events.
+                 "events kinesis" prints a Kinesis event of --records records (default: one per log group, taken in
+                 turn), each a subscription record of --count events as CloudWatch Logs writes it to a stream;
+                 --control-message puts CloudWatch's CONTROL_MESSAGE record first.
         """;
 
     private readonly Stream _stdout;
@@ -55,7 +60,7 @@ public sealed class CliApp
             return args switch
             {
                 ["invoke", .. var rest] => await InvokeAsync(rest).ConfigureAwait(false),
-                ["events", "cloudwatch", .. var rest] => Events(rest),
+                ["events", "cloudwatch" or "kinesis", .. var rest] => Events(args[1], rest),
                 ["-h" or "--help" or "help", ..] => Help(Success),
                 _ => Help(UsageError),
             };
@@ -157,51 +162,105 @@ public sealed class CliApp
         return exit;
     }
 
-    private int Events(IReadOnlyList<string> args)
+    /// <summary>The options <c>events cloudwatch</c> and <c>events kinesis</c> share.</summary>
+    private sealed class EventOptions
     {
-        string? logGroup = null, logStream = null, owner = null;
-        var messages = new List<string>();
-        int? count = null;
+        public List<string> LogGroups { get; } = [];
+        public string? LogStream { get; set; }
+        public string? Owner { get; set; }
+        public List<string> Messages { get; } = [];
+        public int? Count { get; set; }
+        public int? Records { get; set; }
+        public string? StreamArn { get; set; }
+        public bool ControlMessage { get; set; }
+    }
+
+    private int Events(string kind, IReadOnlyList<string> args)
+    {
+        var kinesis = kind == "kinesis";
+        var options = new EventOptions();
         for (var i = 0; i < args.Count; i++)
         {
             switch (args[i])
             {
-                case "--log-group": logGroup = Value(args, ref i, "--log-group"); break;
-                case "--log-stream": logStream = Value(args, ref i, "--log-stream"); break;
-                case "--owner": owner = Value(args, ref i, "--owner"); break;
-                case "--message": messages.Add(Value(args, ref i, "--message")); break;
-                case "--message-file": messages.AddRange(ReadMessages(Value(args, ref i, "--message-file"))); break;
-                case "--count": count = PositiveInt(args, ref i, "--count"); break;
+                case "--log-group": options.LogGroups.Add(Value(args, ref i, "--log-group")); break;
+                case "--log-stream": options.LogStream = Value(args, ref i, "--log-stream"); break;
+                case "--owner": options.Owner = Value(args, ref i, "--owner"); break;
+                case "--message": options.Messages.Add(Value(args, ref i, "--message")); break;
+                case "--message-file": options.Messages.AddRange(ReadMessages(Value(args, ref i, "--message-file"))); break;
+                case "--count": options.Count = PositiveInt(args, ref i, "--count"); break;
+                case "--records" when kinesis: options.Records = PositiveInt(args, ref i, "--records"); break;
+                case "--stream-arn" when kinesis: options.StreamArn = Value(args, ref i, "--stream-arn"); break;
+                case "--control-message" when kinesis: options.ControlMessage = true; break;
                 default: throw new UsageException($"unknown argument {args[i]}");
             }
         }
 
-        if (logGroup is null)
+        if (options.LogGroups.Count == 0 || (!kinesis && options.LogGroups.Count > 1))
         {
-            throw new UsageException("events cloudwatch needs --log-group");
+            throw new UsageException(kinesis ? "events kinesis needs at least one --log-group" : "events cloudwatch needs one --log-group");
         }
 
         var now = _time.GetUtcNow();
-        logStream ??= string.Create(CultureInfo.InvariantCulture, $"{now:yyyy/MM/dd}/[$LATEST]{Guid.NewGuid():N}");
-        if (messages.Count == 0)
+        if (options.Messages.Count == 0)
         {
-            var requestId = Guid.NewGuid().ToString();
-            messages.Add($"START RequestId: {requestId} Version: $LATEST");
-            messages.Add(string.Create(CultureInfo.InvariantCulture, $"{now:yyyy-MM-ddTHH:mm:ss.fffZ}\t{requestId}\tINFO\tprocessed order 1042"));
-            messages.Add($"END RequestId: {requestId}");
-            messages.Add($"REPORT RequestId: {requestId}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB");
+            options.Messages.AddRange(SampleLambdaLines(now));
         }
 
-        var total = count ?? messages.Count;
-        var startMs = now.ToUnixTimeMilliseconds() - total;
-        var events = Enumerable.Range(0, total)
-            .Select(i => new SampleLogEvent(startMs + i, messages[i % messages.Count]))
-            .ToList();
-        var json = SubscriptionEventWriter.LambdaEvent(logGroup, logStream, events, owner ?? SubscriptionEventWriter.DefaultOwner);
+        var owner = options.Owner ?? SubscriptionEventWriter.DefaultOwner;
+        var json = kinesis
+            ? KinesisEvent(options, now, owner)
+            : SubscriptionEventWriter.LambdaEvent(options.LogGroups[0], options.LogStream ?? LogStreamName(now), Timestamped(options.Messages, options.Count ?? options.Messages.Count, now, 0), owner);
         _stdout.Write(json);
         _stdout.WriteByte((byte)'\n');
         _stdout.Flush();
         return Success;
+    }
+
+    /// <summary>
+    /// <c>--records</c> records (default: one per log group), taking the log groups in turn, each of <c>--count</c>
+    /// events (default: one per message), gzip'd as CloudWatch Logs puts them on a stream.
+    /// </summary>
+    private static byte[] KinesisEvent(EventOptions options, DateTimeOffset now, string owner)
+    {
+        var records = options.Records ?? options.LogGroups.Count;
+        var perRecord = options.Count ?? options.Messages.Count;
+        var data = new List<byte[]>(records + 1);
+        if (options.ControlMessage)
+        {
+            // What CloudWatch Logs writes to a stream when a subscription filter is created.
+            data.Add(SubscriptionEventWriter.Gzip(SubscriptionEventWriter.RecordJson(string.Empty, string.Empty, [new SampleLogEvent(now.ToUnixTimeMilliseconds(), "CWL CONTROL MESSAGE: Checking health of destination Kinesis stream.")], "CloudwatchLogs", "CONTROL_MESSAGE")));
+        }
+
+        for (var r = 0; r < records; r++)
+        {
+            var events = Timestamped(options.Messages, perRecord, now, r * perRecord, records * perRecord);
+            var json = SubscriptionEventWriter.RecordJson(options.LogGroups[r % options.LogGroups.Count], options.LogStream ?? LogStreamName(now, r), events, owner);
+            data.Add(SubscriptionEventWriter.Gzip(json));
+        }
+
+        var streamArn = options.StreamArn ?? $"arn:aws:kinesis:eu-west-1:{owner}:stream/loki-shipper-logs";
+        return SubscriptionEventWriter.KinesisEvent(data, streamArn, now);
+    }
+
+    /// <summary>Events <paramref name="first"/>.. of a run of <paramref name="total"/>, one ms apart, ending now, messages taken in turn.</summary>
+    private static List<SampleLogEvent> Timestamped(List<string> messages, int count, DateTimeOffset now, int first, int? total = null)
+    {
+        var startMs = now.ToUnixTimeMilliseconds() - (total ?? count);
+        return Enumerable.Range(first, count).Select(i => new SampleLogEvent(startMs + i, messages[i % messages.Count])).ToList();
+    }
+
+    private static string LogStreamName(DateTimeOffset now, int index = 0) =>
+        string.Create(CultureInfo.InvariantCulture, $"{now:yyyy/MM/dd}/[$LATEST]{index:x4}{Guid.NewGuid():N}")[..52];
+
+    /// <summary>Four lines as a Lambda function writes them, for events without --message.</summary>
+    private static IEnumerable<string> SampleLambdaLines(DateTimeOffset now)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        yield return $"START RequestId: {requestId} Version: $LATEST";
+        yield return string.Create(CultureInfo.InvariantCulture, $"{now:yyyy-MM-ddTHH:mm:ss.fffZ}\t{requestId}\tINFO\tprocessed order 1042");
+        yield return $"END RequestId: {requestId}";
+        yield return $"REPORT RequestId: {requestId}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB";
     }
 
     private static string[] ReadMessages(string path)

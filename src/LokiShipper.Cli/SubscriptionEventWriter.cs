@@ -81,6 +81,52 @@ public static class SubscriptionEventWriter
     public static byte[] LambdaEvent(string logGroup, string logStream, IReadOnlyList<SampleLogEvent> events, string owner = DefaultOwner) =>
         LambdaEvent(RecordJson(logGroup, logStream, events, owner));
 
+    /// <summary>
+    /// A Kinesis event as Lambda's event source mapping delivers it: one record per entry of
+    /// <paramref name="recordData"/>, each the bytes CloudWatch Logs put on the stream (gzip'd subscription JSON; tests
+    /// also pass plain JSON and garbage), with increasing 56-digit sequence numbers.
+    /// </summary>
+    public static byte[] KinesisEvent(IReadOnlyList<byte[]> recordData, string streamArn, DateTimeOffset arrival)
+    {
+        ArgumentNullException.ThrowIfNull(recordData);
+        var region = streamArn.Split(':') is { Length: > 3 } parts ? parts[3] : "eu-west-1";
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = recordData.Count <= 20 }))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("Records");
+            for (var i = 0; i < recordData.Count; i++)
+            {
+                var sequenceNumber = KinesisSequenceNumber(i);
+                writer.WriteStartObject();
+                writer.WriteStartObject("kinesis");
+                writer.WriteString("kinesisSchemaVersion", "1.0");
+                writer.WriteString("partitionKey", "cloudwatch-logs");
+                writer.WriteString("sequenceNumber", sequenceNumber);
+                writer.WriteBase64String("data", recordData[i]);
+                writer.WriteNumber("approximateArrivalTimestamp", arrival.ToUnixTimeMilliseconds() / 1000.0);
+                writer.WriteEndObject();
+                writer.WriteString("eventSource", "aws:kinesis");
+                writer.WriteString("eventVersion", "1.0");
+                writer.WriteString("eventID", $"shardId-000000000000:{sequenceNumber}");
+                writer.WriteString("eventName", "aws:kinesis:record");
+                writer.WriteString("invokeIdentityArn", $"arn:aws:iam::{DefaultOwner}:role/loki-shipper-ShipperRole");
+                writer.WriteString("awsRegion", region);
+                writer.WriteString("eventSourceARN", streamArn);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>The sequence number <see cref="KinesisEvent"/> gives its record number <paramref name="index"/>.</summary>
+    public static string KinesisSequenceNumber(int index) =>
+        string.Create(CultureInfo.InvariantCulture, $"4959{index + 1:D52}");
+
     /// <summary>A 56-digit id shaped like CloudWatch's (timestamp digits, then a sequence).</summary>
     private static string EventId(long timestampMs, int index) =>
         string.Create(CultureInfo.InvariantCulture, $"{timestampMs:D20}{index:D36}");

@@ -26,7 +26,11 @@ public sealed class StructuredMetadata
 }
 
 /// <summary>One log line for Loki: nanosecond timestamp, the line verbatim, and its structured metadata.</summary>
-public readonly record struct LokiEntry(long TimestampNs, string Line, int LineBytes, StructuredMetadata Metadata)
+/// <param name="Origin">
+/// Which record of the event it came from (a Kinesis record's index), so a failed push can name the first record
+/// not delivered. 0 for events of one record.
+/// </param>
+public readonly record struct LokiEntry(long TimestampNs, string Line, int LineBytes, StructuredMetadata Metadata, int Origin = 0)
 {
     public const long NanosPerMilli = 1_000_000;
 

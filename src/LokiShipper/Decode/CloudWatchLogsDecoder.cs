@@ -31,10 +31,11 @@ public sealed class CloudWatchLogsDecoder
     }
 
     /// <summary>Decodes a whole Lambda event of the form <c>{"awslogs":{"data":"…"}}</c>.</summary>
-    public SubscriptionRecord DecodeEvent(ReadOnlyMemory<byte> eventJson) =>
-        Read(eventJson) is SubscriptionEvent subscription
-            ? subscription.Record
-            : throw new InvalidEventException("expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}}, got an SQS event");
+    public SubscriptionRecord DecodeEvent(ReadOnlyMemory<byte> eventJson) => Read(eventJson) switch
+    {
+        SubscriptionEvent subscription => subscription.Record,
+        var other => throw new InvalidEventException($"expected a CloudWatch Logs subscription event {{\"awslogs\":{{\"data\":\"…\"}}}}, got {(other is KinesisEvent ? "a Kinesis" : "an SQS")} event"),
+    };
 
     /// <summary>Recognises the event's shape and decodes it.</summary>
     public IncomingEvent Read(ReadOnlyMemory<byte> eventJson)
@@ -69,9 +70,53 @@ public sealed class CloudWatchLogsDecoder
                 return new QueueEvent(records.EnumerateArray().Select(ReadQueueItem).ToList());
             }
 
+            if (root.TryGetProperty("Records", out records) && records.ValueKind == JsonValueKind.Array
+                && records.GetArrayLength() > 0 && records[0].TryGetProperty("eventSource", out source) && source.ValueEquals("aws:kinesis"))
+            {
+                return new KinesisEvent(records.EnumerateArray().Select(ReadKinesisItem).ToList());
+            }
+
             var keys = string.Join(", ", root.EnumerateObject().Select(p => p.Name).Take(10));
             throw new InvalidEventException(
-                $"unsupported event shape: expected a CloudWatch Logs subscription event {{\"awslogs\":{{\"data\":\"…\"}}}}, a Lambda failure record of one, or an SQS event of them, got an object with keys [{keys}]");
+                $"unsupported event shape: expected a CloudWatch Logs subscription event {{\"awslogs\":{{\"data\":\"…\"}}}}, a Lambda failure record of one, or an SQS or Kinesis event of them, got an object with keys [{keys}]");
+        }
+    }
+
+    private KinesisItem ReadKinesisItem(JsonElement record, int index)
+    {
+        // Without its sequence number a record cannot be reported for retry: that fails the whole event instead.
+        if (!record.TryGetProperty("kinesis", out var kinesis) || kinesis.ValueKind != JsonValueKind.Object
+            || !kinesis.TryGetProperty("sequenceNumber", out var sequence) || sequence.ValueKind != JsonValueKind.String
+            || sequence.GetString() is not { Length: > 0 } sequenceNumber)
+        {
+            throw new InvalidEventException($"Records[{index}]: kinesis.sequenceNumber is missing or not a string");
+        }
+
+        var streamArn = record.TryGetProperty("eventSourceARN", out var arn) && arn.ValueKind == JsonValueKind.String ? arn.GetString()! : string.Empty;
+        var field = $"Records[{index}] (sequenceNumber {sequenceNumber}): kinesis.data";
+        try
+        {
+            if (!kinesis.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.String)
+            {
+                throw new InvalidEventException($"{field} is missing or not a string");
+            }
+
+            if (!data.TryGetBytesFromBase64(out var bytes))
+            {
+                throw new InvalidEventException($"{field} is not valid base64");
+            }
+
+            // CloudWatch Logs writes gzip'd records; producers of our own may put the JSON as it is.
+            var decoded = BoundedGzip.IsGzip(bytes)
+                ? DecodeData(bytes, field)
+                : bytes.Length <= _maxDecompressedBytes
+                    ? Parse(new ReadOnlySequence<byte>(bytes), field)
+                    : throw new InvalidEventException($"{field} is {bytes.Length} bytes, more than MAX_DECOMPRESSED_BYTES ({_maxDecompressedBytes} bytes)");
+            return new KinesisItem(sequenceNumber, streamArn, decoded, null);
+        }
+        catch (InvalidEventException ex)
+        {
+            return new KinesisItem(sequenceNumber, streamArn, null, ex.Message);
         }
     }
 

@@ -14,3 +14,13 @@ public sealed record QueueEvent(IReadOnlyList<QueueItem> Items) : IncomingEvent;
 
 /// <summary>One SQS message: its decoded record, or why it could not be decoded.</summary>
 public sealed record QueueItem(string MessageId, SubscriptionRecord? Record, string? Error);
+
+/// <summary>
+/// A Kinesis event (CloudWatch Logs → Kinesis data stream → event source mapping): each record holds a subscription
+/// record, gzip'd as CloudWatch writes it (or plain JSON). Records can come from different log groups; failures are
+/// reported by sequence number so Lambda retries the shard from the first record not delivered.
+/// </summary>
+public sealed record KinesisEvent(IReadOnlyList<KinesisItem> Items) : IncomingEvent;
+
+/// <summary>One Kinesis record: its sequence number and stream, and its decoded record or why it could not be decoded.</summary>
+public sealed record KinesisItem(string SequenceNumber, string EventSourceArn, SubscriptionRecord? Record, string? Error);

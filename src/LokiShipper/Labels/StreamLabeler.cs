@@ -3,7 +3,9 @@ using LokiShipper.Configuration;
 namespace LokiShipper.Labels;
 
 /// <summary>What a log record tells us about where it came from; labels are computed from this once per record.</summary>
-public readonly record struct LogSource(string LogType, string LogGroup, string LogStream, string Owner);
+/// <param name="LogType">How it reached us: <c>cloudwatch</c> (a subscription) or <c>kinesis</c> (through a data stream).</param>
+/// <param name="KinesisStreamArn">The data stream it came through (the event's <c>eventSourceARN</c>), or null.</param>
+public readonly record struct LogSource(string LogType, string LogGroup, string LogStream, string Owner, string? KinesisStreamArn = null);
 
 /// <summary>Computes the label set of a subscription record under the configured scheme.</summary>
 public sealed class StreamLabeler
@@ -24,6 +26,11 @@ public sealed class StreamLabeler
         if (_options.LabelScheme == LabelScheme.LambdaPromtail)
         {
             pairs.Add(new("__aws_log_type", source.LogType));
+            if (source.KinesisStreamArn is { } streamArn)
+            {
+                pairs.Add(new("__aws_kinesis_event_source_arn", streamArn));
+            }
+
             pairs.Add(new("__aws_cloudwatch_log_group", source.LogGroup));
             pairs.Add(new("__aws_cloudwatch_owner", source.Owner));
             if (_options.KeepStream)

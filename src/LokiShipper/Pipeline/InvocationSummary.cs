@@ -12,6 +12,9 @@ public sealed class InvocationSummary
     public string? Error { get; set; }
     public string? ErrorType { get; set; }
     public string? LogGroup { get; set; }
+
+    /// <summary>What invoked us: <c>cloudwatch</c> (a subscription, or a failure record of one), <c>sqs</c> or <c>kinesis</c>.</summary>
+    public string Source { get; set; } = "cloudwatch";
     public int EntriesIn { get; set; }
     public int EntriesPushed { get; set; }
     public int EntriesRejected { get; set; }
@@ -29,10 +32,13 @@ public sealed class InvocationSummary
     /// <summary>Time spent pushing (all batches, retries included).</summary>
     public long PushMs { get; set; }
 
-    /// <summary>For SQS events: the message ids that failed and go back to the queue; null for other events.</summary>
+    /// <summary>
+    /// For SQS and Kinesis events, what Lambda is to retry: the SQS message ids that go back to the queue, or the
+    /// sequence number of the first Kinesis record not delivered. Null for other events.
+    /// </summary>
     public List<string>? BatchItemFailures { get; set; }
 
-    /// <summary>For SQS events: messages that could not be decoded.</summary>
+    /// <summary>For SQS and Kinesis events: messages or records that could not be decoded.</summary>
     public int InvalidItems { get; set; }
     public int Retries { get; set; }
     public long ElapsedMs { get; set; }
@@ -61,6 +67,7 @@ public sealed class InvocationSummary
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteBoolean("ok", Ok);
+        writer.WriteString("source", Source);
         if (Error is not null)
         {
             writer.WriteString("error", Error);
@@ -99,7 +106,7 @@ public sealed class InvocationSummary
 
         if (BatchItemFailures is not null)
         {
-            writer.WriteNumber("invalid_messages", InvalidItems);
+            writer.WriteNumber(Source == "kinesis" ? "invalid_records" : "invalid_messages", InvalidItems);
             writer.WriteStartArray("batch_item_failures");
             foreach (var id in BatchItemFailures)
             {

@@ -32,7 +32,7 @@ public sealed class InvocationFailedException : Exception
 
 /// <summary>
 /// The Lambda handler: a thin adapter from an invocation (event bytes + context) to the pipeline. It logs the summary
-/// line and the metrics line, answers SQS events with <c>batchItemFailures</c>, and turns any other failed summary
+/// line and the metrics line, answers SQS and Kinesis events with <c>batchItemFailures</c>, and turns any other failed summary
 /// into a failed invocation so Lambda retries the event.
 /// </summary>
 public sealed class ShipperHandler
@@ -87,7 +87,7 @@ public sealed class ShipperHandler
 
         if (summary.BatchItemFailures is { } failures)
         {
-            // SQS: the invocation succeeds; only the failed messages return to the queue.
+            // SQS and Kinesis: the invocation succeeds; Lambda retries only what is named here.
             return Json(w =>
             {
                 w.WriteStartArray("batchItemFailures");

@@ -64,7 +64,12 @@ public sealed class ShipperPipeline
 
                     break;
                 case QueueEvent queue:
+                    summary.Source = "sqs";
                     await ShipQueueAsync(queue, giveUpAt, summary, cancellationToken).ConfigureAwait(false);
+                    break;
+                case KinesisEvent kinesis:
+                    summary.Source = "kinesis";
+                    await ShipKinesisAsync(kinesis, giveUpAt, summary, cancellationToken).ConfigureAwait(false);
                     break;
             }
         }
@@ -129,24 +134,71 @@ public sealed class ShipperPipeline
         }
 
         var batcher = new Batcher();
-        summary.LinesTruncated += Map(record, "cloudwatch", batcher);
-        var batches = batcher.Build(_options.BatchSize);
-        summary.Batches += batches.Count;
-        var pushStarted = _time.GetTimestamp();
-        try
+        summary.LinesTruncated += Map(record, new LogSource("cloudwatch", record.LogGroup, record.LogStream, record.Owner), origin: 0, batcher);
+        return (await PushAllAsync(batcher, giveUpAt, summary, "; Lambda will retry the event", cancellationToken).ConfigureAwait(false))?.Message;
+    }
+
+    /// <summary>
+    /// Kinesis: the entries of all records share push requests. The answer names the first record (in shard order)
+    /// whose entries were not all delivered, or that could not be decoded, so Lambda retries the shard from there.
+    /// </summary>
+    private async Task ShipKinesisAsync(KinesisEvent kinesis, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
+    {
+        summary.BatchItemFailures = [];
+        var batcher = new Batcher();
+        var firstInvalid = -1;
+        var invalidReasons = new List<string>();
+        for (var index = 0; index < kinesis.Items.Count; index++)
         {
-            return await PushAllAsync(batches, giveUpAt, summary, cancellationToken).ConfigureAwait(false);
+            var item = kinesis.Items[index];
+            if (item.Record is not { } record)
+            {
+                summary.InvalidItems++;
+                invalidReasons.Add(item.Error!);
+                firstInvalid = firstInvalid < 0 ? index : firstInvalid;
+                continue;
+            }
+
+            if (record.IsControlMessage)
+            {
+                continue;
+            }
+
+            summary.EntriesIn += record.LogEvents.Count;
+            if (_options.OwnLogGroup is not null && record.LogGroup == _options.OwnLogGroup)
+            {
+                summary.Drop(DroppedOwnLogGroup, record.LogEvents.Count);
+                continue;
+            }
+
+            var source = new LogSource("kinesis", record.LogGroup, record.LogStream, record.Owner, item.EventSourceArn);
+            summary.LinesTruncated += Map(record, source, origin: index, batcher);
         }
-        finally
+
+        var pushFailure = await PushAllAsync(batcher, giveUpAt, summary, retryNote: string.Empty, cancellationToken).ConfigureAwait(false);
+        var first = (firstInvalid, pushFailure?.FirstOrigin ?? -1) switch
         {
-            summary.PushMs += (long)_time.GetElapsedTime(pushStarted).TotalMilliseconds;
+            (< 0, var pushed) => pushed,
+            (var invalid, < 0) => invalid,
+            (var invalid, var pushed) => Math.Min(invalid, pushed),
+        };
+        if (first < 0)
+        {
+            return;
         }
+
+        var sequenceNumber = kinesis.Items[first].SequenceNumber;
+        summary.BatchItemFailures.Add(sequenceNumber);
+        summary.ErrorType = "BatchItemFailures";
+        var reasons = invalidReasons.Concat(pushFailure is null ? [] : [pushFailure.Message]);
+        summary.Error = $"Lambda retries the shard from record {first} (sequenceNumber {sequenceNumber}) of {kinesis.Items.Count}: {string.Join(" | ", reasons)}";
     }
 
     /// <summary>Map stage: one entry per log event; labels once per record. Returns how many lines were truncated.</summary>
-    private int Map(SubscriptionRecord record, string logType, Batcher batcher)
+    /// <param name="origin">The record's index in the event, kept on each entry (see <see cref="LokiEntry.Origin"/>).</param>
+    private int Map(SubscriptionRecord record, LogSource source, int origin, Batcher batcher)
     {
-        var labels = _labeler.Labels(new LogSource(logType, record.LogGroup, record.LogStream, record.Owner));
+        var labels = _labeler.Labels(source);
         var metadata = _labeler.StreamIsLabel
             ? StructuredMetadata.Empty
             : new StructuredMetadata([new("log_stream", record.LogStream)]);
@@ -162,14 +214,33 @@ public sealed class ShipperPipeline
                 lineBytes = Encoding.UTF8.GetByteCount(kept);
             }
 
-            batcher.Add(labels, new LokiEntry(LokiEntry.MillisToNanos(logEvent.Timestamp!.Value), kept, lineBytes, metadata));
+            batcher.Add(labels, new LokiEntry(LokiEntry.MillisToNanos(logEvent.Timestamp!.Value), kept, lineBytes, metadata, origin));
         }
 
         return truncated;
     }
 
-    /// <summary>Pushes all batches, <c>PUSH_CONCURRENCY</c> at a time; returns why some failed, or null.</summary>
-    private async Task<string?> PushAllAsync(IReadOnlyList<PushBatch> batches, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
+    /// <summary>Why some batches failed, and the first record (<see cref="LokiEntry.Origin"/>) with an entry among them.</summary>
+    private sealed record PushFailure(string Message, int FirstOrigin);
+
+    /// <summary>Batches the entries and pushes them, <c>PUSH_CONCURRENCY</c> at a time; returns what failed, or null.</summary>
+    /// <param name="retryNote">Appended to the failed-entry count in the message: what Lambda does next.</param>
+    private async Task<PushFailure?> PushAllAsync(Batcher batcher, DateTimeOffset giveUpAt, InvocationSummary summary, string retryNote, CancellationToken cancellationToken)
+    {
+        var batches = batcher.Build(_options.BatchSize);
+        summary.Batches += batches.Count;
+        var pushStarted = _time.GetTimestamp();
+        try
+        {
+            return await PushBatchesAsync(batches, giveUpAt, summary, retryNote, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            summary.PushMs += (long)_time.GetElapsedTime(pushStarted).TotalMilliseconds;
+        }
+    }
+
+    private async Task<PushFailure?> PushBatchesAsync(IReadOnlyList<PushBatch> batches, DateTimeOffset giveUpAt, InvocationSummary summary, string retryNote, CancellationToken cancellationToken)
     {
         var outcomes = new ConcurrentBag<(PushBatch Batch, PushResult? Result, PushFailedException? Failure)>();
         await Parallel.ForEachAsync(
@@ -179,6 +250,7 @@ public sealed class ShipperPipeline
 
         var errors = new List<string>();
         var failedEntries = 0;
+        var firstOrigin = int.MaxValue;
         var failedBatches = new HashSet<int>(); // both halves of a split batch may fail: count the batch once
         foreach (var (batch, result, failure) in outcomes.OrderBy(o => o.Batch.Index))
         {
@@ -201,6 +273,7 @@ public sealed class ShipperPipeline
 
             summary.EntriesFailed += batch.EntryCount;
             failedEntries += batch.EntryCount;
+            firstOrigin = Math.Min(firstOrigin, batch.Streams.Min(stream => stream.Entries.Min(entry => entry.Origin)));
             if (failedBatches.Add(batch.Index))
             {
                 summary.FailedBatches.Add(batch.Index);
@@ -211,7 +284,7 @@ public sealed class ShipperPipeline
 
         return errors.Count == 0
             ? null
-            : $"{failedBatches.Count} of {batches.Count} batches could not be delivered ({failedEntries} entries; Lambda will retry the event): {string.Join(" | ", errors)}";
+            : new PushFailure($"{failedBatches.Count} of {batches.Count} batches could not be delivered ({failedEntries} entries{retryNote}): {string.Join(" | ", errors)}", firstOrigin);
     }
 
     /// <summary>Pushes a batch; when Loki refuses it as too large, pushes its two halves instead (recursively).</summary>

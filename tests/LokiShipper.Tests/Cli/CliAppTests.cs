@@ -135,7 +135,7 @@ public sealed class CliAppTests : IAsyncLifetime
     [InlineData(new[] { "invoke", "no-such-file.json" }, "event file not found: no-such-file.json")]
     [InlineData(new[] { "invoke", "x.json", "--repeat", "0" }, "--repeat takes a whole number greater than 0, not '0'")]
     [InlineData(new[] { "invoke", "x.json", "--fast" }, "unknown option --fast")]
-    [InlineData(new[] { "events", "cloudwatch" }, "events cloudwatch needs --log-group")]
+    [InlineData(new[] { "events", "cloudwatch" }, "events cloudwatch needs one --log-group")]
     [InlineData(new[] { "events", "cloudwatch", "--log-group", "g", "--message-file", "nope.log" }, "message file not found: nope.log")]
     public async Task Usage_errors_exit_2_with_a_message(string[] args, string message)
     {
@@ -164,6 +164,22 @@ public sealed class CliAppTests : IAsyncLifetime
         Assert.Equal(["one", "two", "one", "two", "one"], record.LogEvents.Select(e => e.Message));
         Assert.All(record.LogEvents, e => Assert.InRange(e.Timestamp!.Value, before - 10, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         Assert.Equal(record.LogEvents.Select(e => e.Timestamp).Order(), record.LogEvents.Select(e => e.Timestamp));
+    }
+
+    [Fact]
+    public async Task Events_kinesis_prints_records_of_the_log_groups_in_turn_after_a_control_message()
+    {
+        Assert.Equal(0, await Run("events", "kinesis", "--log-group", "/aws/lambda/a", "--log-group", "/ecs/b", "--records", "3", "--count", "2", "--message", "m0", "--message", "m1", "--message", "m2", "--control-message"));
+
+        var items = Assert.IsType<KinesisEvent>(new CloudWatchLogsDecoder(1 << 20).Read(_stdout.ToArray())).Items;
+        Assert.Equal(4, items.Count);
+        Assert.True(items[0].Record!.IsControlMessage);
+        Assert.Equal(["/aws/lambda/a", "/ecs/b", "/aws/lambda/a"], items.Skip(1).Select(i => i.Record!.LogGroup));
+        Assert.Equal(["m0", "m1", "m2", "m0", "m1", "m2"], items.Skip(1).SelectMany(i => i.Record!.LogEvents).Select(e => e.Message));
+        Assert.Equal(
+            items.Skip(1).SelectMany(i => i.Record!.LogEvents).Select(e => e.Timestamp).Order(),
+            items.Skip(1).SelectMany(i => i.Record!.LogEvents).Select(e => e.Timestamp));
+        Assert.All(items, i => Assert.Equal("arn:aws:kinesis:eu-west-1:123456789012:stream/loki-shipper-logs", i.EventSourceArn));
     }
 
     [Fact]

@@ -149,8 +149,9 @@ public class CloudWatchLogsDecoderTests
     }
 
     [Theory]
-    [InlineData("""{"Records":[{"eventSource":"aws:kinesis"}]}""", "unsupported event shape: expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}}, a Lambda failure record of one, or an SQS event of them, got an object with keys [Records]")]
-    [InlineData("""{"detail-type":"Scheduled Event"}""", "unsupported event shape: expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}}, a Lambda failure record of one, or an SQS event of them, got an object with keys [detail-type]")]
+    [InlineData("""{"Records":[{"eventSource":"aws:s3"}]}""", "unsupported event shape: expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}}, a Lambda failure record of one, or an SQS or Kinesis event of them, got an object with keys [Records]")]
+    [InlineData("""{"detail-type":"Scheduled Event"}""", "unsupported event shape: expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}}, a Lambda failure record of one, or an SQS or Kinesis event of them, got an object with keys [detail-type]")]
+    [InlineData("""{"Records":[{"eventSource":"aws:kinesis","kinesis":{"data":"e30="}}]}""", "Records[0]: kinesis.sequenceNumber is missing or not a string")]
     [InlineData("""[1,2]""", "the event is a JSON array, not an object; expected {\"awslogs\":{\"data\":\"…\"}}")]
     [InlineData("""{"awslogs":{"data":42}}""", "awslogs.data is missing or not a string")]
     [InlineData("""{"awslogs":"x"}""", "awslogs.data is missing or not a string")]

@@ -21,6 +21,12 @@ public sealed class SampleEventsTests : IAsyncLifetime
         { "sqs-redrive.json", 4 },
     };
 
+    /// <summary>Samples that are not built around cloudwatch-logs.json, with the entries they ship.</summary>
+    public static TheoryData<string, int> OtherSamples => new()
+    {
+        { "kinesis-cloudwatch.json", 9 },
+    };
+
     private readonly StringWriter _stderr = new();
     private LokiReceiver _receiver = null!;
 
@@ -33,7 +39,7 @@ public sealed class SampleEventsTests : IAsyncLifetime
     {
         var files = Directory.GetFiles(Path.GetDirectoryName(TestEvents.SamplePath("x"))!, "*.json").Select(Path.GetFileName);
 
-        Assert.Equal(Samples.Select(row => (string)row[0]).Order(StringComparer.Ordinal), files.Order(StringComparer.Ordinal));
+        Assert.Equal(Samples.Concat(OtherSamples).Select(row => (string)row[0]).Order(StringComparer.Ordinal), files.Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -60,6 +66,26 @@ public sealed class SampleEventsTests : IAsyncLifetime
         var stream = Assert.Single(Assert.Single(_receiver.Accepted).Streams);
         Assert.Equal("/aws/lambda/checkout-api", stream.Labels["log_group"]);
         Assert.Equal(original.LogEvents.Select(e => (e.Timestamp!.Value * 1_000_000, e.Message!)), shipped.Select(e => (e.TimestampNs, e.Line)));
+    }
+
+    [Fact]
+    public async Task The_kinesis_sample_ships_three_log_groups_in_one_request_and_skips_the_control_message()
+    {
+        var kinesis = Assert.IsType<KinesisEvent>(new CloudWatchLogsDecoder(1 << 20).Read(File.ReadAllBytes(TestEvents.SamplePath("kinesis-cloudwatch.json"))));
+        var environment = new Dictionary<string, string> { ["WRITE_ADDRESS"] = _receiver.PushUrl.ToString() };
+
+        var exit = await new CliApp(new MemoryStream(), _stderr, name => environment.GetValueOrDefault(name), TimeProvider.System)
+            .RunAsync(["invoke", TestEvents.SamplePath("kinesis-cloudwatch.json")]);
+
+        Assert.Equal(0, exit);
+        Assert.True(kinesis.Items[0].Record!.IsControlMessage);
+        var push = Assert.Single(_receiver.Accepted);
+        Assert.Equal(["/aws/lambda/checkout-api", "/aws/rds/instance/orders-db/postgresql", "/ecs/payments"], push.Streams.Select(s => s.Labels["log_group"]).Order(StringComparer.Ordinal));
+        foreach (var record in kinesis.Items.Skip(1).Select(i => i.Record!))
+        {
+            var stream = push.Streams.Single(s => s.Labels["log_group"] == record.LogGroup);
+            Assert.Equal(record.LogEvents.Select(e => (e.Timestamp!.Value * 1_000_000, e.Message!)), stream.Entries.Select(e => (e.TimestampNs, e.Line)));
+        }
     }
 
     [Fact]

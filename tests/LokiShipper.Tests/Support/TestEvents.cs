@@ -54,6 +54,16 @@ public static class TestEvents
         return buffer.ToArray();
     }
 
+    public const string KinesisStreamArn = "arn:aws:kinesis:eu-west-1:123456789012:stream/loki-shipper-logs";
+
+    /// <summary>A subscription record gzip'd as CloudWatch Logs puts it on a Kinesis stream.</summary>
+    public static byte[] KinesisData(string logGroup, string logStream, params (long TimestampMs, string Message)[] events) =>
+        SubscriptionEventWriter.Gzip(SubscriptionEventWriter.RecordJson(logGroup, logStream, events.Select(e => new SampleLogEvent(e.TimestampMs, e.Message)).ToList(), Owner));
+
+    /// <summary>A Kinesis event with one record per data item; record i has <see cref="SubscriptionEventWriter.KinesisSequenceNumber"/>(i).</summary>
+    public static byte[] Kinesis(params byte[][] recordData) =>
+        SubscriptionEventWriter.KinesisEvent(recordData, KinesisStreamArn, DateTimeOffset.UtcNow);
+
     /// <summary>The sample event shipped in events/, as copied next to the test assembly.</summary>
     public static string SamplePath(string name) => Path.Combine(AppContext.BaseDirectory, "events", name);
 
