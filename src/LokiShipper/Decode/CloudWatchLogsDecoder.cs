@@ -93,7 +93,12 @@ public sealed class CloudWatchLogsDecoder
         }
 
         var streamArn = record.TryGetProperty("eventSourceARN", out var arn) && arn.ValueKind == JsonValueKind.String ? arn.GetString()! : string.Empty;
-        var field = $"Records[{index}] (sequenceNumber {sequenceNumber}): kinesis.data";
+
+        // eventID is "shardId-000000000000:<sequenceNumber>": with the shard, a skipped record can be read back.
+        var shard = record.TryGetProperty("eventID", out var eventId) && eventId.ValueKind == JsonValueKind.String && eventId.GetString()!.Split(':')[0] is { Length: > 0 } id && id != sequenceNumber
+            ? id + ", "
+            : string.Empty;
+        var field = $"Records[{index}] ({shard}sequenceNumber {sequenceNumber}): kinesis.data";
         try
         {
             if (!kinesis.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.String)

@@ -139,23 +139,24 @@ public sealed class ShipperPipeline
     }
 
     /// <summary>
-    /// Kinesis: the entries of all records share push requests. The answer names the first record (in shard order)
-    /// whose entries were not all delivered, or that could not be decoded, so Lambda retries the shard from there.
+    /// Kinesis: the entries of all records share push requests. When a push fails, the answer names the first record
+    /// (in shard order) with an entry not delivered, and Lambda retries the shard from there: the stream holds the
+    /// records while Loki is down. A record that cannot be decoded is not retried, because retrying cannot fix it and
+    /// would block the shard: it is skipped, named in the summary (shard and sequence number, to read it from the
+    /// stream) and counted in <c>invalid_records</c>.
     /// </summary>
     private async Task ShipKinesisAsync(KinesisEvent kinesis, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
     {
         summary.BatchItemFailures = [];
         var batcher = new Batcher();
-        var firstInvalid = -1;
-        var invalidReasons = new List<string>();
+        var invalid = new List<string>();
         for (var index = 0; index < kinesis.Items.Count; index++)
         {
             var item = kinesis.Items[index];
             if (item.Record is not { } record)
             {
                 summary.InvalidItems++;
-                invalidReasons.Add(item.Error!);
-                firstInvalid = firstInvalid < 0 ? index : firstInvalid;
+                invalid.Add(item.Error!);
                 continue;
             }
 
@@ -175,23 +176,22 @@ public sealed class ShipperPipeline
             summary.LinesTruncated += Map(record, source, origin: index, batcher);
         }
 
-        var pushFailure = await PushAllAsync(batcher, giveUpAt, summary, retryNote: string.Empty, cancellationToken).ConfigureAwait(false);
-        var first = (firstInvalid, pushFailure?.FirstOrigin ?? -1) switch
+        var errors = new List<string>();
+        if (invalid.Count > 0)
         {
-            (< 0, var pushed) => pushed,
-            (var invalid, < 0) => invalid,
-            (var invalid, var pushed) => Math.Min(invalid, pushed),
-        };
-        if (first < 0)
-        {
-            return;
+            summary.ErrorType = "InvalidRecords";
+            errors.Add($"{invalid.Count} of {kinesis.Items.Count} records cannot be decoded and are skipped (they stay in the stream for its retention period): {string.Join(" | ", invalid)}");
         }
 
-        var sequenceNumber = kinesis.Items[first].SequenceNumber;
-        summary.BatchItemFailures.Add(sequenceNumber);
-        summary.ErrorType = "BatchItemFailures";
-        var reasons = invalidReasons.Concat(pushFailure is null ? [] : [pushFailure.Message]);
-        summary.Error = $"Lambda retries the shard from record {first} (sequenceNumber {sequenceNumber}) of {kinesis.Items.Count}: {string.Join(" | ", reasons)}";
+        if (await PushAllAsync(batcher, giveUpAt, summary, retryNote: string.Empty, cancellationToken).ConfigureAwait(false) is { } failure)
+        {
+            var first = kinesis.Items[failure.FirstOrigin];
+            summary.BatchItemFailures.Add(first.SequenceNumber);
+            summary.ErrorType = "BatchItemFailures";
+            errors.Insert(0, $"Lambda retries the shard from record {failure.FirstOrigin} (sequenceNumber {first.SequenceNumber}) of {kinesis.Items.Count}: {failure.Message}");
+        }
+
+        summary.Error = errors.Count > 0 ? string.Join(" || ", errors) : null;
     }
 
     /// <summary>Map stage: one entry per log event; labels once per record. Returns how many lines were truncated.</summary>

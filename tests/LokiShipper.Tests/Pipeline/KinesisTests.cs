@@ -65,8 +65,8 @@ public sealed class KinesisTests : IAsyncLifetime
         Assert.True(items[0].Record!.IsControlMessage);
         Assert.Equal("from a", items[1].Record!.LogEvents.Single().Message);
         Assert.Equal("not gzip'd", items[2].Record!.LogEvents.Single().Message);
-        Assert.StartsWith($"Records[3] (sequenceNumber {KinesisSequenceNumber(3)}): kinesis.data does not hold valid subscription JSON:", items[3].Error);
-        Assert.Equal($"Records[4] (sequenceNumber {KinesisSequenceNumber(4)}): kinesis.data is truncated gzip: 13 bytes is shorter than a gzip header and trailer", items[4].Error);
+        Assert.StartsWith($"Records[3] (shardId-000000000000, sequenceNumber {KinesisSequenceNumber(3)}): kinesis.data does not hold valid subscription JSON:", items[3].Error);
+        Assert.Equal($"Records[4] (shardId-000000000000, sequenceNumber {KinesisSequenceNumber(4)}): kinesis.data is truncated gzip: 13 bytes is shorter than a gzip header and trailer", items[4].Error);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class KinesisTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_malformed_record_in_the_middle_is_reported_and_the_records_around_it_are_shipped()
+    public async Task A_malformed_record_in_the_middle_is_named_and_skipped_and_the_records_around_it_are_shipped()
     {
         var kinesis = TestEvents.Kinesis(
             Record("/aws/lambda/a", "r0"),
@@ -135,10 +135,14 @@ public sealed class KinesisTests : IAsyncLifetime
 
         var (failures, summary) = await Invoke(kinesis);
 
-        Assert.Equal([KinesisSequenceNumber(2)], failures);
+        // Retrying cannot fix it, so it does not hold the shard: it is named, counted and skipped.
+        Assert.Empty(failures);
         Assert.Equal(["r0", "r1", "r3", "r4"], _receiver.Accepted.SelectMany(p => p.Streams).SelectMany(s => s.Entries).Select(e => e.Line).Order(StringComparer.Ordinal));
         Assert.Equal(1, summary.GetProperty("invalid_records").GetInt32());
-        Assert.StartsWith($"Lambda retries the shard from record 2 (sequenceNumber {KinesisSequenceNumber(2)}) of 5: Records[2] (sequenceNumber {KinesisSequenceNumber(2)}): kinesis.data does not hold valid subscription JSON", summary.GetProperty("error").GetString());
+        Assert.False(summary.GetProperty("ok").GetBoolean());
+        Assert.StartsWith(
+            $"1 of 5 records cannot be decoded and are skipped (they stay in the stream for its retention period): Records[2] (shardId-000000000000, sequenceNumber {KinesisSequenceNumber(2)}): kinesis.data does not hold valid subscription JSON",
+            summary.GetProperty("error").GetString());
     }
 
     [Fact]
@@ -165,23 +169,43 @@ public sealed class KinesisTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_malformed_record_after_a_failed_push_reports_the_earlier_of_the_two()
+    public async Task A_failed_push_is_reported_even_when_a_malformed_record_comes_before_it()
     {
         _receiver.Rule = (http, push) => push.Streams.Any(s => s.Labels["log_group"] == "/aws/lambda/refused")
             ? LokiReceiver.Status(403, "tenant forbidden")(http, push)
             : _receiver.Accept(http, push);
         var kinesis = TestEvents.Kinesis(
             Record("/aws/lambda/ok", "r0"),
-            Record("/aws/lambda/refused", "r1"),
+            Encoding.UTF8.GetBytes("garbage"),
             Record("/aws/lambda/ok", "r2"),
-            Encoding.UTF8.GetBytes("garbage"));
+            Record("/aws/lambda/refused", "r3"),
+            Record("/aws/lambda/ok", "r4"));
 
-        // One entry per request, so the refused log group's request holds record 1 alone.
+        // One entry per request, so the refused log group's request holds record 3 alone.
         var (failures, summary) = await Invoke(kinesis, ("BATCH_SIZE", "40"));
 
-        Assert.Equal([KinesisSequenceNumber(1)], failures);
-        Assert.Equal(["r0", "r2"], _receiver.Accepted.SelectMany(p => p.Streams).SelectMany(s => s.Entries).Select(e => e.Line).Order(StringComparer.Ordinal));
+        Assert.Equal([KinesisSequenceNumber(3)], failures);
+        Assert.Equal(["r0", "r2", "r4"], _receiver.Accepted.SelectMany(p => p.Streams).SelectMany(s => s.Entries).Select(e => e.Line).Order(StringComparer.Ordinal));
         Assert.Equal(1, summary.GetProperty("invalid_records").GetInt32());
+        var error = summary.GetProperty("error").GetString()!;
+        Assert.StartsWith($"Lambda retries the shard from record 3 (sequenceNumber {KinesisSequenceNumber(3)}) of 5: 1 of 4 batches could not be delivered (1 entries): batch ", error);
+        Assert.Contains($" || 1 of 5 records cannot be decoded and are skipped (they stay in the stream for its retention period): Records[1] (shardId-000000000000, sequenceNumber {KinesisSequenceNumber(1)})", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task When_Loki_stays_unavailable_the_records_after_the_delivered_ones_are_retried_from_the_first_not_delivered()
+    {
+        _receiver.Rule = (http, push) => push.Streams.Any(s => s.Entries.Any(e => e.Line is "r3" or "r4"))
+            ? LokiReceiver.Status(503, "no healthy upstream")(http, push)
+            : _receiver.Accept(http, push);
+        var kinesis = TestEvents.Kinesis(Enumerable.Range(0, 5).Select(r => Record("/aws/lambda/a", $"r{r}")).ToArray());
+
+        // One entry per request; a 3 s deadline, so the retry budget runs out after about 2 s.
+        var response = JsonDocument.Parse(await Handler(("BATCH_SIZE", "40")).HandleAsync(kinesis, Context(seconds: 3), CancellationToken.None)).RootElement;
+
+        Assert.Equal([KinesisSequenceNumber(3)], response.GetProperty("batchItemFailures").EnumerateArray().Select(f => f.GetProperty("itemIdentifier").GetString()));
+        Assert.Equal(["r0", "r1", "r2"], _receiver.Accepted.SelectMany(p => p.Streams).SelectMany(s => s.Entries).Select(e => e.Line).Order(StringComparer.Ordinal));
+        Assert.Contains("retry budget", _log.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
