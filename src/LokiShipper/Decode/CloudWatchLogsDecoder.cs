@@ -137,6 +137,11 @@ public sealed class CloudWatchLogsDecoder
             }
 
             using var inner = ParseBody(body.GetString()!, field);
+            if (inner.RootElement.ValueKind == JsonValueKind.Object && inner.RootElement.TryGetProperty("KinesisBatchInfo", out var batch))
+            {
+                throw new InvalidEventException($"{field}: body is Lambda's record of a Kinesis batch it gave up on ({Describe(batch)}); it holds no log lines: read them from the stream while it retains them");
+            }
+
             return TryDecodeCloudWatch(inner.RootElement, $"{field}: body.") is { } record
                 ? new QueueItem(messageId, record, null)
                 : throw new InvalidEventException($"{field}: body is neither a Lambda failure record (requestPayload) nor a CloudWatch Logs event (awslogs)");
@@ -173,6 +178,13 @@ public sealed class CloudWatchLogsDecoder
         return payload.ValueKind == JsonValueKind.Object && payload.TryGetProperty("awslogs", out var original)
             ? DecodeAwsLogs(original, path + "requestPayload.awslogs")
             : throw new InvalidEventException($"{path}requestPayload is not a CloudWatch Logs subscription event");
+    }
+
+    /// <summary>Where the records of a Kinesis on-failure record are: stream, shard and sequence-number range.</summary>
+    private static string Describe(JsonElement batch)
+    {
+        string Text(string name) => batch.ValueKind == JsonValueKind.Object && batch.TryGetProperty(name, out var value) ? value.ToString() : "?";
+        return $"stream {Text("streamArn")}, {Text("shardId")}, sequence numbers {Text("startSequenceNumber")} to {Text("endSequenceNumber")}, {Text("batchSize")} records";
     }
 
     private static JsonDocument ParseBody(string body, string field)

@@ -235,6 +235,22 @@ public sealed class KinesisTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Lambdas_record_of_a_kinesis_batch_in_the_failure_queue_says_where_the_lines_are()
+    {
+        var onFailure = """
+            {"requestContext":{"requestId":"c9b8fa9f-5a7f-4c2f-af9c-0c604cde93a5","functionArn":"arn:aws:lambda:eu-west-1:123456789012:function:loki-shipper","condition":"RecordAgeExceeded","approximateInvokeCount":3},
+             "responseContext":{"statusCode":200,"executedVersion":"$LATEST","functionError":null},"version":"1.0","timestamp":"2026-11-22T17:00:00.000Z",
+             "KinesisBatchInfo":{"shardId":"shardId-000000000001","startSequenceNumber":"4959001","endSequenceNumber":"4959099","approximateArrivalOfFirstRecord":"2026-11-22T11:00:00.000Z","approximateArrivalOfLastRecord":"2026-11-22T11:00:01.000Z","batchSize":99,"streamArn":"arn:aws:kinesis:eu-west-1:123456789012:stream/loki-shipper-logs"}}
+            """;
+
+        var item = Assert.IsType<QueueEvent>(new CloudWatchLogsDecoder(1 << 20).Read(TestEvents.Sqs(("m-k", onFailure)))).Items.Single();
+
+        Assert.Equal(
+            "Records[0] (messageId m-k): body is Lambda's record of a Kinesis batch it gave up on (stream arn:aws:kinesis:eu-west-1:123456789012:stream/loki-shipper-logs, shardId-000000000001, sequence numbers 4959001 to 4959099, 99 records); it holds no log lines: read them from the stream while it retains them",
+            item.Error);
+    }
+
+    [Fact]
     public async Task A_record_without_a_sequence_number_fails_the_whole_invocation_so_Lambda_bisects_the_batch()
     {
         var kinesis = Encoding.UTF8.GetBytes("""{"Records":[{"eventSource":"aws:kinesis","kinesis":{"data":"e30="}}]}""");
