@@ -228,23 +228,28 @@ public partial class TemplateTests
         Assert.Equal("true", ((Dictionary<string, object?>)_template.Parameters["BearerToken"]!)["NoEcho"]);
     }
 
+    /// <summary>The <c>Fn::ForEach::NAME</c> loop: its identifier, its collection, and the one resource it makes.</summary>
+    private (string LoopVariable, object? Collection, string LogicalId, Dictionary<string, object?> Resource) ForEach(string name) =>
+        ((List<object?>)_template.Resources["Fn::ForEach::" + name]!) switch
+        {
+            [string variable, var collection, Dictionary<string, object?> fragment] when fragment.Count == 1 =>
+                (variable, collection, fragment.Keys.Single(), (Dictionary<string, object?>)fragment.Values.Single()!),
+            _ => throw new InvalidDataException("Fn::ForEach takes [identifier, collection, {one resource}]"),
+        };
+
     [Fact]
     public void Every_listed_log_group_gets_a_subscription_filter_to_the_function()
     {
-        var forEach = Assert.Single(_template.Resources, pair => pair.Key.StartsWith("Fn::ForEach::", StringComparison.Ordinal));
-        var (loopVariable, collection, fragment) = ((List<object?>)forEach.Value!) switch
-        {
-            [string v, var c, Dictionary<string, object?> f] => (v, c, f),
-            _ => throw new InvalidDataException("Fn::ForEach takes [identifier, collection, fragment]"),
-        };
-        var (logicalId, filter) = Assert.Single(fragment);
-        var properties = Properties((Dictionary<string, object?>)filter!);
+        var (loopVariable, collection, logicalId, filter) = ForEach("Subscriptions");
+        var properties = Properties(filter);
         var permission = Properties(_template.Resource("LogsInvokePermission"));
 
         Assert.Equal(Ref("LogGroupNames"), collection);
         Assert.Equal($"Subscription&{{{loopVariable}}}", logicalId);
-        Assert.Equal("AWS::Logs::SubscriptionFilter", ((Dictionary<string, object?>)filter!)["Type"]);
-        Assert.Equal("LogsInvokePermission", ((Dictionary<string, object?>)filter)["DependsOn"]);
+        Assert.Equal("AWS::Logs::SubscriptionFilter", filter["Type"]);
+        Assert.Equal("DirectMode", filter["Condition"]);
+        Assert.Equal("DirectMode", _template.Resource("LogsInvokePermission")["Condition"]);
+        Assert.Equal("LogsInvokePermission", filter["DependsOn"]);
         Assert.Equal(Ref(loopVariable), properties["LogGroupName"]);
         Assert.Equal(Ref("FilterPattern"), properties["FilterPattern"]);
         Assert.Equal(GetAtt("ShipperFunction", "Arn"), properties["DestinationArn"]);
@@ -255,6 +260,51 @@ public partial class TemplateTests
             new Dictionary<string, object?> { ["Fn::Sub"] = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:*" },
             permission["SourceArn"],
             new JsonEquality());
+    }
+
+    [Fact]
+    public void In_kinesis_mode_log_groups_write_to_a_stream_that_the_function_reads_with_partial_failures()
+    {
+        var (loopVariable, collection, logicalId, filter) = ForEach("StreamSubscriptions");
+        var properties = Properties(filter);
+        var stream = _template.Resource("LogStream");
+        var mapping = _template.Resource("StreamMapping");
+        var mappingProperties = Properties(mapping);
+        var writeRole = Properties(_template.Resource("LogsToStreamRole"));
+        var put = _template.PolicyStatements().Single(s => Equals(s.GetValueOrDefault("Sid"), "PutLogRecords"));
+        var read = _template.PolicyStatements().Single(s => Equals(s.GetValueOrDefault("Sid"), "ReadLogStream"));
+
+        Assert.Equal(Ref("LogGroupNames"), collection);
+        Assert.Equal($"StreamSubscription&{{{loopVariable}}}", logicalId);
+        Assert.All(new[] { filter, stream, mapping, _template.Resource("LogsToStreamRole") }, r => Assert.Equal("KinesisMode", r["Condition"]));
+        Assert.Equal(GetAtt("LogStream", "Arn"), properties["DestinationArn"]);
+        Assert.Equal(GetAtt("LogsToStreamRole", "Arn"), properties["RoleArn"]);
+        Assert.NotEqual(
+            JsonSerializer.Serialize(Properties(ForEach("Subscriptions").Resource)["FilterName"]),
+            JsonSerializer.Serialize(properties["FilterName"])); // switching modes must not delete the new filter by name
+
+        Assert.Equal("""{"Fn::Equals":[{"Ref":"IngestionMode"},"kinesis"]}""", JsonSerializer.Serialize(_template.Conditions["KinesisMode"]));
+        Assert.Equal("direct", ((Dictionary<string, object?>)_template.Parameters["IngestionMode"]!)["Default"]);
+        Assert.Equal(Ref("KinesisRetentionHours"), Properties(stream)["RetentionPeriodHours"]);
+        Assert.Equal("KMS", ((Dictionary<string, object?>)Properties(stream)["StreamEncryption"]!)["EncryptionType"]);
+
+        Assert.Equal(GetAtt("LogStream", "Arn"), mappingProperties["EventSourceArn"]);
+        Assert.Equal(Ref("ShipperFunction"), mappingProperties["FunctionName"]);
+        Assert.Equal(["ReportBatchItemFailures"], (List<object?>)mappingProperties["FunctionResponseTypes"]!);
+        Assert.Equal("true", mappingProperties["BisectBatchOnFunctionError"]);
+        Assert.Equal("TRIM_HORIZON", mappingProperties["StartingPosition"]);
+        Assert.Equal(Ref("KinesisMaximumRetryAttempts"), mappingProperties["MaximumRetryAttempts"]);
+        Assert.Equal(Ref("KinesisParallelizationFactor"), mappingProperties["ParallelizationFactor"]);
+        Assert.Equal(GetAtt("FailureQueue", "Arn"), ((Dictionary<string, object?>)((Dictionary<string, object?>)mappingProperties["DestinationConfig"]!)["OnFailure"]!)["Destination"]);
+        Assert.Equal("-1", ((Dictionary<string, object?>)_template.Parameters["KinesisMaximumRetryAttempts"]!)["Default"]); // ride out a Loki outage
+
+        // CloudWatch Logs may put records into this stream only; the function may read this stream only.
+        Assert.Equal("kinesis:PutRecord", put["Action"]);
+        Assert.Equal(GetAtt("LogStream", "Arn"), put["Resource"]);
+        Assert.Contains("logs.amazonaws.com", JsonSerializer.Serialize(writeRole["AssumeRolePolicyDocument"]), StringComparison.Ordinal);
+        Assert.Contains("aws:SourceArn", JsonSerializer.Serialize(writeRole["AssumeRolePolicyDocument"]), StringComparison.Ordinal);
+        Assert.Equal(GetAtt("LogStream", "Arn"), read["Resource"]);
+        Assert.All(AsList(read["Action"]), action => Assert.StartsWith("kinesis:", (string)action!, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -313,9 +363,11 @@ public partial class TemplateTests
             .ToList();
 
         Assert.Equal(
-            ["AWS/Lambda DestinationDeliveryFailures", "AWS/Lambda Errors", "AWS/Lambda Throttles", "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateNumberOfMessagesVisible"],
+            ["AWS/Lambda DestinationDeliveryFailures", "AWS/Lambda Errors", "AWS/Lambda IteratorAge", "AWS/Lambda Throttles", "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateNumberOfMessagesVisible", "LokiShipper InvalidRecords"],
             alarms.Select(a => $"{Properties(a)["Namespace"]} {Properties(a)["MetricName"]}").Order(StringComparer.Ordinal));
-        Assert.All(alarms, alarm =>
+        Assert.Equal(LokiShipper.Diagnostics.EmbeddedMetrics.Namespace, Properties(_template.Resource("InvalidRecordsAlarm"))["Namespace"]);
+        Assert.Equal("KinesisAlarmsOn", _template.Resource("StreamIteratorAgeAlarm")["Condition"]);
+        Assert.All(alarms.Where(a => Properties(a)["MetricName"] is not "IteratorAge"), alarm =>
         {
             Assert.Equal("AlarmsOn", alarm["Condition"]);
             Assert.Equal("notBreaching", Properties(alarm)["TreatMissingData"]);
