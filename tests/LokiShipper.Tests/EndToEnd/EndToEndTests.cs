@@ -66,6 +66,31 @@ public sealed class EndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_kinesis_event_of_several_log_groups_and_a_plain_json_record_arrives_exactly()
+    {
+        var other = $"/ecs/e2e-{_id}";
+        var kinesis = TestEvents.Kinesis(
+            TestEvents.KinesisData(LogGroup, "s1", (_baseMs, "lambda line 1"), (_baseMs + 1, "lambda line 2")),
+            LokiShipper.Cli.SubscriptionEventWriter.RecordJson(other, "task/1", [new LokiShipper.Cli.SampleLogEvent(_baseMs + 2, "ecs line, not gzip'd")], TestEvents.Owner),
+            TestEvents.KinesisData(LogGroup, "s2", (_baseMs + 3, "lambda line 3")));
+
+        var response = System.Text.Encoding.UTF8.GetString(await Handler().HandleAsync(kinesis, Context(), CancellationToken.None));
+
+        Assert.Equal("""{"batchItemFailures":[]}""", response);
+        var lambda = Assert.Single(await _target.StoredStreamsAsync("log_group", LogGroup, 3));
+        var ecs = Assert.Single(await _target.StoredStreamsAsync("log_group", other, 1));
+        Assert.Equal(
+            [(_baseMs * 1_000_000, "lambda line 1"), ((_baseMs + 1) * 1_000_000, "lambda line 2"), ((_baseMs + 3) * 1_000_000, "lambda line 3")],
+            lambda.Entries.Select(e => (e.TimestampNs, e.Line)));
+        Assert.Equal([((_baseMs + 2) * 1_000_000, "ecs line, not gzip'd")], ecs.Entries.Select(e => (e.TimestampNs, e.Line)));
+        Assert.Equal(("ecs", $"e2e-{_id}"), (ecs.Labels["aws_service"], ecs.Labels["service_name"]));
+        if (!_target.IsRealLoki)
+        {
+            Assert.Single(_target.Receiver!.Received); // both log groups in one request
+        }
+    }
+
+    [Fact]
     public async Task Lambda_promtail_labels_arrive_unchanged()
     {
         var payload = TestEvents.CloudWatch(LogGroup, "stream-a", (_baseMs, "one"), (_baseMs + 1, "two"));
