@@ -20,6 +20,7 @@ public sealed class CliApp
     public const string Usage = """
         Usage:
           lokishipper invoke EVENT.json [MORE.json ...] [--repeat N] [--timeout SECONDS] [--dry-run]
+          lokishipper bench EVENT.json [--invocations N] [--warmup N] [--null]
           lokishipper events cloudwatch --log-group G [--log-stream S] [--message M ...] [--message-file FILE]
                                         [--count N] [--owner ID]
           lokishipper events kinesis --log-group G [--log-group G2 ...] [--records N] [--count N] [--message M ...]
@@ -28,6 +29,9 @@ public sealed class CliApp
         invoke   runs the Lambda handler on each file (times --repeat) with the environment's configuration
                  (WRITE_ADDRESS, LABEL_SCHEME, ...). Without WRITE_ADDRESS, or with --dry-run, the push requests
                  it would send are printed to stdout as Loki JSON. One JSON summary line per invocation on stderr.
+        bench    runs the handler --invocations times (default 50, after --warmup 5) on one event and prints
+                 p50/p90/max per invocation, events/s, MB/s, allocations and peak working set. It pushes to
+                 WRITE_ADDRESS, or with --null (or no WRITE_ADDRESS) to an in-process handler that answers 204.
         events   prints a CloudWatch Logs subscription event (gzip'd, base64'd) with current timestamps,
                  one log event per --message or per line of --message-file, cycled to --count events.
                  "events kinesis" prints a Kinesis event of --records records (default: one per log group, taken in
@@ -60,6 +64,7 @@ public sealed class CliApp
             return args switch
             {
                 ["invoke", .. var rest] => await InvokeAsync(rest).ConfigureAwait(false),
+                ["bench", .. var rest] => await BenchAsync(rest).ConfigureAwait(false),
                 ["events", "cloudwatch" or "kinesis", .. var rest] => Events(args[1], rest),
                 ["-h" or "--help" or "help", ..] => Help(Success),
                 _ => Help(UsageError),
@@ -160,6 +165,51 @@ public sealed class CliApp
         }
 
         return exit;
+    }
+
+    private async Task<int> BenchAsync(IReadOnlyList<string> args)
+    {
+        string? file = null;
+        int invocations = 50, warmup = 5;
+        var nullSink = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--invocations": invocations = PositiveInt(args, ref i, "--invocations"); break;
+                case "--warmup": warmup = PositiveInt(args, ref i, "--warmup"); break;
+                case "--null": nullSink = true; break;
+                case var flag when flag.StartsWith("--", StringComparison.Ordinal): throw new UsageException($"unknown option {flag}");
+                case var path when file is null: file = path; break;
+                default: throw new UsageException("bench takes one event file");
+            }
+        }
+
+        if (file is null || !File.Exists(file))
+        {
+            throw new UsageException(file is null ? "bench needs an event file" : $"event file not found: {file}");
+        }
+
+        ShipperOptions options;
+        try
+        {
+            options = await ShipperComposition.LoadOptionsAsync(_environment, _secretStore, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ConfigurationException ex)
+        {
+            await _stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return UsageError;
+        }
+
+        nullSink |= options.IsDryRun;
+        var output = new StreamWriter(_stdout, leaveOpen: true);
+        await using (output.ConfigureAwait(false))
+        {
+            var bench = new BenchCommand(output);
+            var result = await bench.RunAsync(file, options, invocations, warmup, nullSink, _time).ConfigureAwait(false);
+            bench.Print(file, result, nullSink ? "null (in-process 204, no network)" : options.WriteAddress!.GetLeftPart(UriPartial.Authority));
+            return result.Failed == 0 ? Success : InvocationFailed;
+        }
     }
 
     /// <summary>The options <c>events cloudwatch</c> and <c>events kinesis</c> share.</summary>

@@ -23,7 +23,7 @@ public sealed class ShipperPipeline
 
     private readonly ShipperOptions _options;
     private readonly CloudWatchLogsDecoder _decoder;
-    private readonly StreamLabeler _labeler;
+    private readonly RecordMapper _mapper;
     private readonly ILokiSink _sink;
     private readonly TimeProvider _time;
 
@@ -33,7 +33,7 @@ public sealed class ShipperPipeline
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _decoder = new CloudWatchLogsDecoder(options.MaxDecompressedBytes);
-        _labeler = new StreamLabeler(options);
+        _mapper = new RecordMapper(options);
     }
 
     /// <summary>When the retry budget of an invocation with this context ends.</summary>
@@ -134,7 +134,7 @@ public sealed class ShipperPipeline
         }
 
         var batcher = new Batcher();
-        summary.LinesTruncated += Map(record, new LogSource("cloudwatch", record.LogGroup, record.LogStream, record.Owner), origin: 0, batcher);
+        summary.LinesTruncated += _mapper.Map(record, new LogSource("cloudwatch", record.LogGroup, record.LogStream, record.Owner), origin: 0, batcher);
         return (await PushAllAsync(batcher, giveUpAt, summary, "; Lambda will retry the event", cancellationToken).ConfigureAwait(false))?.Message;
     }
 
@@ -173,7 +173,7 @@ public sealed class ShipperPipeline
             }
 
             var source = new LogSource("kinesis", record.LogGroup, record.LogStream, record.Owner, item.EventSourceArn);
-            summary.LinesTruncated += Map(record, source, origin: index, batcher);
+            summary.LinesTruncated += _mapper.Map(record, source, origin: index, batcher);
         }
 
         var errors = new List<string>();
@@ -192,32 +192,6 @@ public sealed class ShipperPipeline
         }
 
         summary.Error = errors.Count > 0 ? string.Join(" || ", errors) : null;
-    }
-
-    /// <summary>Map stage: one entry per log event; labels once per record. Returns how many lines were truncated.</summary>
-    /// <param name="origin">The record's index in the event, kept on each entry (see <see cref="LokiEntry.Origin"/>).</param>
-    private int Map(SubscriptionRecord record, LogSource source, int origin, Batcher batcher)
-    {
-        var labels = _labeler.Labels(source);
-        var metadata = _labeler.StreamIsLabel
-            ? StructuredMetadata.Empty
-            : new StructuredMetadata([new("log_stream", record.LogStream)]);
-        var truncated = 0;
-        foreach (var logEvent in record.LogEvents)
-        {
-            var line = logEvent.Message!;
-            var lineBytes = Encoding.UTF8.GetByteCount(line);
-            var kept = LineTruncation.Truncate(line, lineBytes, _options.MaxLineSize, out var wasTruncated);
-            if (wasTruncated)
-            {
-                truncated++;
-                lineBytes = Encoding.UTF8.GetByteCount(kept);
-            }
-
-            batcher.Add(labels, new LokiEntry(LokiEntry.MillisToNanos(logEvent.Timestamp!.Value), kept, lineBytes, metadata, origin));
-        }
-
-        return truncated;
     }
 
     /// <summary>Why some batches failed, and the first record (<see cref="LokiEntry.Origin"/>) with an entry among them.</summary>

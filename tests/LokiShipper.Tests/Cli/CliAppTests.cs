@@ -167,6 +167,36 @@ public sealed class CliAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Bench_runs_the_handler_against_the_null_sink_and_reports_timings_throughput_and_allocations()
+    {
+        Assert.Equal(0, await Run("bench", TestEvents.SamplePath("cloudwatch-logs.json"), "--invocations", "20", "--warmup", "2"));
+
+        var lines = Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+        Assert.Matches(@"^bench .*cloudwatch-logs\.json: 4 events, 0\.00 MB of lines, 0\.00 MB of decompressed JSON; 20 invocations, sink: null \(in-process 204, no network\)$", lines[0]);
+        Assert.Matches(@"^  per invocation  p50 \d+\.\d ms   p90 \d+\.\d ms   max \d+\.\d ms   mean \d+\.\d ms$", lines[1]);
+        Assert.Matches(@"events/s .* MB/s of lines   1 requests per invocation$", lines[2]);
+        Assert.Matches(@"^  allocated       \d+\.\d\d MB per invocation \(\d+\.\d\d bytes per byte of decompressed JSON\)$", lines[3]);
+        Assert.Matches(@"^  peak working set \d+ MiB", lines[4]);
+        Assert.Empty(_receiver.Received);
+    }
+
+    [Fact]
+    public void Bench_measures_events_line_bytes_and_decompressed_bytes_of_each_event_shape()
+    {
+        var sample = File.ReadAllBytes(TestEvents.SamplePath("cloudwatch-logs.json"));
+        var record = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(sample);
+        var lineBytes = record.LogEvents.Sum(e => Encoding.UTF8.GetByteCount(e.Message!));
+
+        var (events, lines, input) = BenchCommand.Measure(sample);
+
+        Assert.Equal((4, lineBytes), (events, lines));
+        Assert.InRange(input, lineBytes, lineBytes * 3);
+        Assert.Equal((events, lines, input), BenchCommand.Measure(File.ReadAllBytes(TestEvents.SamplePath("sqs-redrive.json"))));
+        Assert.Equal(9, BenchCommand.Measure(File.ReadAllBytes(TestEvents.SamplePath("kinesis-cloudwatch.json"))).Events);
+    }
+
+    [Fact]
     public async Task Events_kinesis_prints_records_of_the_log_groups_in_turn_after_a_control_message()
     {
         Assert.Equal(0, await Run("events", "kinesis", "--log-group", "/aws/lambda/a", "--log-group", "/ecs/b", "--records", "3", "--count", "2", "--message", "m0", "--message", "m1", "--message", "m2", "--control-message"));

@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using LokiShipper.Batching;
+using LokiShipper.Configuration;
+using LokiShipper.Decode;
+using LokiShipper.Encode;
+using LokiShipper.Labels;
+using LokiShipper.Pipeline;
+using LokiShipper.Push;
+using LokiShipper.Runtime;
+
+namespace LokiShipper.Benchmarks;
+
+/// <summary>
+/// Each stage alone, and the whole pipeline without network, on the same payload. The baseline is what any shipper
+/// must do first (base64 decode + gunzip), so the pipeline's Ratio says how many times that it costs.
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ShipperBenchmarkConfig))]
+public class StageBenchmarks
+{
+    private static readonly ShipperOptions Options = ShipperOptionsParser.Parse(name => name == "WRITE_ADDRESS" ? "http://null.invalid" : null);
+
+    private Payload _payload = null!;
+    private byte[] _compressed = null!;
+    private CloudWatchLogsDecoder _decoder = null!;
+    private SubscriptionRecord _record = null!;
+    private RecordMapper _mapper = null!;
+    private Batcher _batcher = null!;
+    private IReadOnlyList<PushBatch> _batches = null!;
+    private ProtobufSnappyEncoder _protobuf = null!;
+    private JsonPushEncoder _json = null!;
+    private ShipperPipeline _pipeline = null!;
+    private byte[] _inflated = null!;
+
+    [Params(Payload.OpenStack3500, Payload.Lambda40)]
+    public string PayloadName { get; set; } = Payload.OpenStack3500;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _payload = Payload.Get(PayloadName);
+        using (var document = JsonDocument.Parse(_payload.EventJson))
+        {
+            _compressed = document.RootElement.GetProperty("awslogs").GetProperty("data").GetBytesFromBase64();
+        }
+
+        _inflated = new byte[_payload.InputBytes + 1];
+        _decoder = new CloudWatchLogsDecoder(Options.MaxDecompressedBytes);
+        _record = _decoder.DecodeEvent(_payload.EventJson);
+        _mapper = new RecordMapper(Options);
+        _batcher = MapRecord();
+        _batches = _batcher.Build(Options.BatchSize);
+        _protobuf = new ProtobufSnappyEncoder();
+        _json = new JsonPushEncoder(gzip: true, includeMetadata: false);
+        _pipeline = new ShipperPipeline(Options, new EncodingNullSink(_protobuf), TimeProvider.System);
+    }
+
+    /// <summary>base64 → gunzip of <c>awslogs.data</c>, into a buffer allocated once: the floor for any shipper.</summary>
+    [Benchmark(Baseline = true)]
+    public int Base64AndGunzip()
+    {
+        var data = _payload.EventJson.AsSpan();
+        var start = data.IndexOf("\"data\""u8) + 6;
+        start += data[start..].IndexOf((byte)'"') + 1;
+        var length = data[start..].IndexOf((byte)'"');
+        var compressed = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            System.Buffers.Text.Base64.DecodeFromUtf8(data.Slice(start, length), compressed, out _, out var written);
+            using var gzip = new GZipStream(new MemoryStream(compressed, 0, written), CompressionMode.Decompress);
+            var total = 0;
+            int read;
+            while ((read = gzip.Read(_inflated, total, _inflated.Length - total)) > 0)
+            {
+                total += read;
+            }
+
+            return total;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compressed);
+        }
+    }
+
+    [Benchmark]
+    public SubscriptionRecord Decode() => _decoder.DecodeEvent(_payload.EventJson);
+
+    [Benchmark]
+    public Batcher MapAndLabel() => MapRecord();
+
+    [Benchmark]
+    public IReadOnlyList<PushBatch> Batch() => _batcher.Build(Options.BatchSize);
+
+    [Benchmark]
+    public long EncodeProtobufSnappy() => Encode(_protobuf);
+
+    [Benchmark]
+    public long EncodeJsonGzip() => Encode(_json);
+
+    [Benchmark]
+    public async Task<int> WholePipeline()
+    {
+        var summary = await _pipeline.RunAsync(_payload.EventJson, new InvocationContext("bench", DateTimeOffset.UtcNow.AddMinutes(1)), CancellationToken.None);
+        return summary.EntriesPushed;
+    }
+
+    private Batcher MapRecord()
+    {
+        var batcher = new Batcher();
+        _mapper.Map(_record, new LogSource("cloudwatch", _record.LogGroup, _record.LogStream, _record.Owner), 0, batcher);
+        return batcher;
+    }
+
+    private long Encode(IPushEncoder encoder)
+    {
+        long bytes = 0;
+        foreach (var batch in _batches)
+        {
+            using var request = encoder.Encode(batch);
+            bytes += request.Length;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Push stage without network: encodes as the HTTP sink does, and counts every entry as stored.</summary>
+    private sealed class EncodingNullSink(IPushEncoder encoder) : ILokiSink
+    {
+        public Task<PushResult> PushAsync(PushBatch batch, DateTimeOffset giveUpAt, CancellationToken cancellationToken)
+        {
+            using var request = encoder.Encode(batch);
+            return Task.FromResult(new PushResult(batch.EntryCount, 0, null, request.Length, 0));
+        }
+    }
+}
