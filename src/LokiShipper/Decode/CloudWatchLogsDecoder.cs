@@ -218,8 +218,8 @@ public sealed class CloudWatchLogsDecoder
     /// <summary>Decodes gzip'd subscription JSON (the bytes behind <c>awslogs.data</c> or a Kinesis record).</summary>
     public SubscriptionRecord DecodeData(ReadOnlyMemory<byte> compressed, string field)
     {
-        var json = BoundedGzip.Decompress(compressed, _maxDecompressedBytes, field, "MAX_DECOMPRESSED_BYTES");
-        return Parse(json, field);
+        using var json = BoundedGzip.Decompress(compressed, _maxDecompressedBytes, field, "MAX_DECOMPRESSED_BYTES");
+        return Parse(json.Sequence, field);
     }
 
     /// <summary>Parses and validates decompressed subscription JSON.</summary>
