@@ -133,7 +133,7 @@ public sealed class ShipperPipeline
             return null;
         }
 
-        var batcher = new Batcher();
+        using var batcher = new Batcher();
         summary.LinesTruncated += _mapper.Map(record, new LogSource("cloudwatch", record.LogGroup, record.LogStream, record.Owner), origin: 0, batcher);
         return (await PushAllAsync(batcher, giveUpAt, summary, "; Lambda will retry the event", cancellationToken).ConfigureAwait(false))?.Message;
     }
@@ -148,7 +148,7 @@ public sealed class ShipperPipeline
     private async Task ShipKinesisAsync(KinesisEvent kinesis, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
     {
         summary.BatchItemFailures = [];
-        var batcher = new Batcher();
+        using var batcher = new Batcher();
         var invalid = new List<string>();
         for (var index = 0; index < kinesis.Items.Count; index++)
         {
@@ -217,10 +217,18 @@ public sealed class ShipperPipeline
     private async Task<PushFailure?> PushBatchesAsync(IReadOnlyList<PushBatch> batches, DateTimeOffset giveUpAt, InvocationSummary summary, string retryNote, CancellationToken cancellationToken)
     {
         var outcomes = new ConcurrentBag<(PushBatch Batch, PushResult? Result, PushFailedException? Failure)>();
-        await Parallel.ForEachAsync(
-            batches,
-            new ParallelOptions { MaxDegreeOfParallelism = _options.PushConcurrency, CancellationToken = cancellationToken },
-            async (batch, ct) => await PushSplittingAsync(batch, giveUpAt, outcomes, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        if (batches.Count == 1)
+        {
+            // Most invocations are one request: skip scheduling workers on the thread pool for it.
+            await PushSplittingAsync(batches[0], giveUpAt, outcomes, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await Parallel.ForEachAsync(
+                batches,
+                new ParallelOptions { MaxDegreeOfParallelism = _options.PushConcurrency, CancellationToken = cancellationToken },
+                async (batch, ct) => await PushSplittingAsync(batch, giveUpAt, outcomes, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
 
         var errors = new List<string>();
         var failedEntries = 0;

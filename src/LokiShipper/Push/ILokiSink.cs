@@ -14,7 +14,7 @@ public sealed record PushResult(int Accepted, int Rejected, string? RejectReason
 /// <summary>Push stage: delivers one batch, retrying within the budget, or throws <see cref="PushFailedException"/>.</summary>
 public interface ILokiSink
 {
-    /// <param name="batch">The batch to deliver.</param>
+    /// <param name="batch">The batch to deliver. Valid only until the returned task completes: its entries are pooled.</param>
     /// <param name="giveUpAt">The end of the retry budget (before the Lambda deadline).</param>
     /// <param name="cancellationToken">Cancels the push.</param>
     Task<PushResult> PushAsync(PushBatch batch, DateTimeOffset giveUpAt, CancellationToken cancellationToken);

@@ -20,7 +20,8 @@ public class ShipperPipelineTests
         _sink.Setup(s => s.PushAsync(It.IsAny<PushBatch>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .Returns((PushBatch b, DateTimeOffset g, CancellationToken _) =>
             {
-                _pushed.Add((b, g));
+                // A batch is only valid while it is being pushed (its entries are pooled): keep a copy.
+                _pushed.Add((b with { Streams = b.Streams.Select(st => st with { Entries = st.Entries.ToList() }).ToList() }, g));
                 return Task.FromResult(new PushResult(b.EntryCount, 0, null, 100, 0));
             });
 
