@@ -106,17 +106,14 @@ public sealed class CloudWatchLogsDecoder
                 throw new InvalidEventException($"{field} is missing or not a string");
             }
 
-            if (!data.TryGetBytesFromBase64(out var bytes))
-            {
-                throw new InvalidEventException($"{field} is not valid base64");
-            }
+            using var bytes = Base64Bytes.Decode(data, field);
 
             // CloudWatch Logs writes gzip'd records; producers of our own may put the JSON as it is.
-            var decoded = BoundedGzip.IsGzip(bytes)
-                ? DecodeData(bytes, field)
-                : bytes.Length <= _maxDecompressedBytes
-                    ? Parse(new ReadOnlySequence<byte>(bytes), field)
-                    : throw new InvalidEventException($"{field} is {bytes.Length} bytes, more than MAX_DECOMPRESSED_BYTES ({_maxDecompressedBytes} bytes)");
+            var decoded = BoundedGzip.IsGzip(bytes.Memory.Span)
+                ? DecodeData(bytes.Memory, field)
+                : bytes.Memory.Length <= _maxDecompressedBytes
+                    ? Parse(new ReadOnlySequence<byte>(bytes.Memory), field)
+                    : throw new InvalidEventException($"{field} is {bytes.Memory.Length} bytes, more than MAX_DECOMPRESSED_BYTES ({_maxDecompressedBytes} bytes)");
             return new KinesisItem(sequenceNumber, streamArn, decoded, null);
         }
         catch (InvalidEventException ex)
@@ -207,12 +204,8 @@ public sealed class CloudWatchLogsDecoder
             throw new InvalidEventException($"{field} is missing or not a string");
         }
 
-        if (!data.TryGetBytesFromBase64(out var compressed))
-        {
-            throw new InvalidEventException($"{field} is not valid base64");
-        }
-
-        return DecodeData(compressed, field);
+        using var compressed = Base64Bytes.Decode(data, field);
+        return DecodeData(compressed.Memory, field);
     }
 
     /// <summary>Decodes gzip'd subscription JSON (the bytes behind <c>awslogs.data</c> or a Kinesis record).</summary>
@@ -287,4 +280,52 @@ public sealed class CloudWatchLogsDecoder
 
     private static string Require(string? value, string field, string name) =>
         string.IsNullOrEmpty(value) ? throw new InvalidEventException($"{field}: {name} is missing or empty") : value;
+}
+
+/// <summary>
+/// The bytes of a base64 JSON string, decoded into a buffer rented from the pool (dispose to return it). A 1 MB
+/// CloudWatch batch is about 200 KB of gzip: decoded into a new array, that is a large-object-heap allocation per
+/// invocation.
+/// </summary>
+internal readonly struct Base64Bytes : IDisposable
+{
+    private readonly byte[]? _rented;
+
+    private Base64Bytes(byte[]? rented, ReadOnlyMemory<byte> memory)
+    {
+        _rented = rented;
+        Memory = memory;
+    }
+
+    public ReadOnlyMemory<byte> Memory { get; }
+
+    public static Base64Bytes Decode(JsonElement value, string field)
+    {
+        var raw = System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value);
+        var encoded = raw[1..^1]; // the string's raw UTF-8, without its quotes
+        if (encoded.IndexOf((byte)'\\') >= 0)
+        {
+            // JSON escapes ("\/") inside base64 are legal but rare: let the JSON reader unescape them.
+            return value.TryGetBytesFromBase64(out var bytes)
+                ? new Base64Bytes(null, bytes)
+                : throw new InvalidEventException($"{field} is not valid base64");
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(System.Buffers.Text.Base64.GetMaxDecodedFromUtf8Length(encoded.Length), 1));
+        if (System.Buffers.Text.Base64.DecodeFromUtf8(encoded, rented, out _, out var written) != OperationStatus.Done)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw new InvalidEventException($"{field} is not valid base64");
+        }
+
+        return new Base64Bytes(rented, rented.AsMemory(0, written));
+    }
+
+    public void Dispose()
+    {
+        if (_rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(_rented);
+        }
+    }
 }

@@ -165,6 +165,19 @@ public class CloudWatchLogsDecoderTests
     }
 
     [Fact]
+    public void Base64_with_json_escaped_slashes_decodes_to_the_same_record()
+    {
+        var sample = File.ReadAllText(TestEvents.SamplePath("cloudwatch-logs.json"));
+        var escaped = sample.Replace("/", "\\/", StringComparison.Ordinal);
+        Assert.Contains("\\/", escaped, StringComparison.Ordinal);
+
+        var plain = _decoder.DecodeEvent(Encoding.UTF8.GetBytes(sample));
+        var record = _decoder.DecodeEvent(Encoding.UTF8.GetBytes(escaped));
+
+        Assert.Equal(plain.LogEvents.Select(e => (e.Timestamp, e.Message)), record.LogEvents.Select(e => (e.Timestamp, e.Message)));
+    }
+
+    [Fact]
     public void An_event_that_is_not_json_says_so()
     {
         var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(Encoding.UTF8.GetBytes("awslogs=yes")));
