@@ -16,34 +16,30 @@ public static class LineTruncation
     public static string Marker(int originalBytes) =>
         string.Create(CultureInfo.InvariantCulture, $"…[truncated by LokiShipper, {originalBytes} bytes]");
 
-    /// <summary>Returns the line unchanged when it fits, else its truncated form.</summary>
-    public static string Truncate(string line, int lineBytes, int maxBytes, out bool truncated)
+    /// <summary>Returns the line unchanged when it fits, else its truncated form (a new buffer).</summary>
+    public static ReadOnlyMemory<byte> Truncate(ReadOnlyMemory<byte> line, int maxBytes, out bool truncated)
     {
-        ArgumentNullException.ThrowIfNull(line);
-        if (maxBytes <= 0 || lineBytes <= maxBytes)
+        if (maxBytes <= 0 || line.Length <= maxBytes)
         {
             truncated = false;
             return line;
         }
 
         truncated = true;
-        var marker = Marker(lineBytes);
-        var budget = maxBytes - Encoding.UTF8.GetByteCount(marker);
-        var kept = 0;
-        var keptBytes = 0;
-        while (kept < line.Length)
-        {
-            var charCount = char.IsHighSurrogate(line[kept]) && kept + 1 < line.Length && char.IsLowSurrogate(line[kept + 1]) ? 2 : 1;
-            var bytes = Encoding.UTF8.GetByteCount(line.AsSpan(kept, charCount));
-            if (keptBytes + bytes > budget)
-            {
-                break;
-            }
+        var marker = Encoding.UTF8.GetBytes(Marker(line.Length));
+        var budget = maxBytes - marker.Length;
 
-            keptBytes += bytes;
-            kept += charCount;
+        // Cut on a character boundary: step back over UTF-8 continuation bytes (10xxxxxx).
+        var kept = budget;
+        var bytes = line.Span;
+        while (kept > 0 && (bytes[kept] & 0xC0) == 0x80)
+        {
+            kept--;
         }
 
-        return string.Concat(line.AsSpan(0, kept), marker);
+        var result = new byte[kept + marker.Length];
+        bytes[..kept].CopyTo(result);
+        marker.CopyTo(result.AsSpan(kept));
+        return result;
     }
 }

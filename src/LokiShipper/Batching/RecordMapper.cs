@@ -1,4 +1,3 @@
-using System.Text;
 using LokiShipper.Configuration;
 using LokiShipper.Decode;
 using LokiShipper.Labels;
@@ -35,16 +34,9 @@ public sealed class RecordMapper
         var truncated = 0;
         foreach (var logEvent in record.LogEvents)
         {
-            var line = logEvent.Message!;
-            var lineBytes = Encoding.UTF8.GetByteCount(line);
-            var kept = LineTruncation.Truncate(line, lineBytes, _maxLineSize, out var wasTruncated);
-            if (wasTruncated)
-            {
-                truncated++;
-                lineBytes = Encoding.UTF8.GetByteCount(kept);
-            }
-
-            batcher.Add(labels, new LokiEntry(LokiEntry.MillisToNanos(logEvent.Timestamp!.Value), kept, lineBytes, metadata, origin));
+            var line = LineTruncation.Truncate(logEvent.MessageUtf8, _maxLineSize, out var wasTruncated);
+            truncated += wasTruncated ? 1 : 0;
+            batcher.Add(labels, new LokiEntry(LokiEntry.MillisToNanos(logEvent.Timestamp), line, metadata, origin));
         }
 
         return truncated;

@@ -4,15 +4,49 @@ using LokiShipper.Events;
 
 namespace LokiShipper.Decode;
 
-/// <summary>A decoded subscription record: where its events come from and the events themselves.</summary>
-public sealed record SubscriptionRecord(
-    string MessageType,
-    string Owner,
-    string LogGroup,
-    string LogStream,
-    IReadOnlyList<CloudWatchLogEvent> LogEvents)
+/// <summary>
+/// A decoded subscription record: where its events come from and the events themselves. The events' lines live in a
+/// buffer rented from the pool: dispose the record once its entries are pushed (an undisposed record is merely
+/// collected by the GC).
+/// </summary>
+public sealed class SubscriptionRecord : IDisposable
 {
+    private byte[]? _lines;
+
+    public SubscriptionRecord(string messageType, string owner, string logGroup, string logStream, IReadOnlyList<CloudWatchLogEvent> logEvents)
+        : this(messageType, owner, logGroup, logStream, logEvents, null)
+    {
+    }
+
+    internal SubscriptionRecord(string messageType, string owner, string logGroup, string logStream, IReadOnlyList<CloudWatchLogEvent> logEvents, byte[]? pooledLines)
+    {
+        MessageType = messageType;
+        Owner = owner;
+        LogGroup = logGroup;
+        LogStream = logStream;
+        LogEvents = logEvents;
+        _lines = pooledLines;
+    }
+
+    public string MessageType { get; }
+
+    public string Owner { get; }
+
+    public string LogGroup { get; }
+
+    public string LogStream { get; }
+
+    public IReadOnlyList<CloudWatchLogEvent> LogEvents { get; }
+
     public bool IsControlMessage => MessageType == CloudWatchLogsData.ControlMessage;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _lines, null) is { } lines)
+        {
+            ArrayPool<byte>.Shared.Return(lines);
+        }
+    }
 }
 
 /// <summary>
@@ -216,32 +250,212 @@ public sealed class CloudWatchLogsDecoder
     }
 
     /// <summary>Parses and validates decompressed subscription JSON.</summary>
+    /// <remarks>
+    /// A Utf8JsonReader loop rather than a (source-generated) deserializer: each message is copied once, as UTF-8,
+    /// into one pooled buffer. Deserializing into strings allocated 2.6 MB for a 1.4 MB record, and took 2.7 ms
+    /// of the pipeline's 5.3 ms (BenchmarkDotNet, StageBenchmarks).
+    /// </remarks>
     public static SubscriptionRecord Parse(ReadOnlySequence<byte> json, string field)
     {
-        CloudWatchLogsData? data;
+        var reader = new Utf8JsonReader(json);
+        byte[]? lines = null;
         try
         {
-            var reader = new Utf8JsonReader(json);
-            data = JsonSerializer.Deserialize(ref reader, EventJsonContext.Default.CloudWatchLogsData);
+            var fields = ReadRecord(ref reader, json.Length, ref lines, field);
+            var record = Validate(fields, lines, field);
+            if (!record.IsControlMessage)
+            {
+                lines = null; // the record owns them now
+            }
+
+            return record;
         }
         catch (JsonException ex)
         {
             throw new InvalidEventException($"{field} does not hold valid subscription JSON: {ex.Message}", ex);
         }
+        finally
+        {
+            if (lines is not null)
+            {
+                ArrayPool<byte>.Shared.Return(lines);
+            }
+        }
+    }
 
-        if (data is null)
+    /// <summary>The fields of a subscription record as read, before validation.</summary>
+    private sealed class RecordFields
+    {
+        public string? MessageType { get; set; }
+        public string? Owner { get; set; }
+        public string? LogGroup { get; set; }
+        public string? LogStream { get; set; }
+        public List<CloudWatchLogEvent>? LogEvents { get; set; }
+
+        /// <summary>The first event that is null or lacks a field; reported only for a DATA_MESSAGE.</summary>
+        public string? EventProblem { get; set; }
+    }
+
+    private static RecordFields ReadRecord(ref Utf8JsonReader reader, long jsonLength, ref byte[]? lines, string field)
+    {
+        reader.Read();
+        if (reader.TokenType == JsonTokenType.Null)
         {
             throw new InvalidEventException($"{field} holds JSON null instead of a subscription record");
         }
 
-        return Validate(data, field);
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new InvalidEventException($"{field} does not hold valid subscription JSON: the record is a JSON {reader.TokenType}, not an object");
+        }
+
+        var fields = new RecordFields();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("logEvents"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    // Unescaped messages are never longer than the JSON that holds them.
+                    lines ??= ArrayPool<byte>.Shared.Rent((int)Math.Min(jsonLength, Array.MaxLength));
+                    fields.LogEvents = ReadEvents(ref reader, lines, fields, field);
+                }
+                else if (reader.TokenType != JsonTokenType.Null)
+                {
+                    throw TypeError(field, "$.logEvents", "an array");
+                }
+            }
+            else if (reader.ValueTextEquals("messageType"u8))
+            {
+                fields.MessageType = ReadString(ref reader, field, "$.messageType");
+            }
+            else if (reader.ValueTextEquals("owner"u8))
+            {
+                fields.Owner = ReadString(ref reader, field, "$.owner");
+            }
+            else if (reader.ValueTextEquals("logGroup"u8))
+            {
+                fields.LogGroup = ReadString(ref reader, field, "$.logGroup");
+            }
+            else if (reader.ValueTextEquals("logStream"u8))
+            {
+                fields.LogStream = ReadString(ref reader, field, "$.logStream");
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip(); // subscriptionFilters, and fields CloudWatch may add
+            }
+        }
+
+        return fields;
     }
 
-    private static SubscriptionRecord Validate(CloudWatchLogsData data, string field)
+    private static List<CloudWatchLogEvent> ReadEvents(ref Utf8JsonReader reader, byte[] lines, RecordFields fields, string field)
+    {
+        var events = new List<CloudWatchLogEvent>();
+        var used = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            var index = events.Count;
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                fields.EventProblem ??= $"{field}: logEvents[{index}] is null";
+                events.Add(default);
+                continue;
+            }
+
+            if (reader.TokenType != JsonTokenType.StartObject)
+            {
+                throw TypeError(field, $"$.logEvents[{index}]", "an object");
+            }
+
+            long? timestamp = null;
+            int? messageStart = null, messageLength = null;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("timestamp"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var ms))
+                    {
+                        timestamp = ms;
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        throw TypeError(field, $"$.logEvents[{index}].timestamp", "a whole number of milliseconds");
+                    }
+                }
+                else if (reader.ValueTextEquals("message"u8))
+                {
+                    reader.Read();
+                    if (reader.TokenType == JsonTokenType.String)
+                    {
+                        var written = reader.ValueIsEscaped || reader.HasValueSequence
+                            ? reader.CopyString(lines.AsSpan(used))
+                            : Copy(reader.ValueSpan, lines.AsSpan(used));
+                        (messageStart, messageLength) = (used, written);
+                        used += written;
+                    }
+                    else if (reader.TokenType != JsonTokenType.Null)
+                    {
+                        throw TypeError(field, $"$.logEvents[{index}].message", "a string");
+                    }
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip(); // id
+                }
+            }
+
+            if (timestamp is null)
+            {
+                fields.EventProblem ??= $"{field}: logEvents[{index}].timestamp is missing";
+            }
+            else if (timestamp is < MinTimestampMs or > MaxTimestampMs)
+            {
+                // Nanoseconds must fit in 64 bits (years 1678 to 2262), as in Loki.
+                fields.EventProblem ??= $"{field}: logEvents[{index}].timestamp {timestamp} is not milliseconds between the years 1678 and 2262";
+            }
+            else if (messageStart is null)
+            {
+                fields.EventProblem ??= $"{field}: logEvents[{index}].message is missing";
+            }
+
+            events.Add(new CloudWatchLogEvent(timestamp ?? 0, messageStart is { } start ? lines.AsMemory(start, messageLength!.Value) : default));
+        }
+
+        return events;
+    }
+
+    private static int Copy(ReadOnlySpan<byte> value, Span<byte> destination)
+    {
+        value.CopyTo(destination);
+        return value.Length;
+    }
+
+    private static string? ReadString(ref Utf8JsonReader reader, string field, string path)
+    {
+        reader.Read();
+        return reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Null => null,
+            _ => throw TypeError(field, path, "a string"),
+        };
+    }
+
+    private static InvalidEventException TypeError(string field, string path, string expected) =>
+        new($"{field} does not hold valid subscription JSON: {path} is not {expected}");
+
+    private static SubscriptionRecord Validate(RecordFields data, byte[]? lines, string field)
     {
         switch (data.MessageType)
         {
             case CloudWatchLogsData.ControlMessage:
+                // Its events are not shipped: Parse gives the lines buffer back.
                 return new SubscriptionRecord(data.MessageType, data.Owner ?? string.Empty, data.LogGroup ?? string.Empty, data.LogStream ?? string.Empty, []);
             case CloudWatchLogsData.DataMessage:
                 break;
@@ -255,27 +469,12 @@ public sealed class CloudWatchLogsDecoder
         var logGroup = Require(data.LogGroup, field, "logGroup");
         var logStream = Require(data.LogStream, field, "logStream");
         var events = data.LogEvents ?? throw new InvalidEventException($"{field}: logEvents is missing in a DATA_MESSAGE");
-        for (var i = 0; i < events.Count; i++)
+        if (data.EventProblem is { } problem)
         {
-            var logEvent = events[i] ?? throw new InvalidEventException($"{field}: logEvents[{i}] is null");
-            if (logEvent.Timestamp is null)
-            {
-                throw new InvalidEventException($"{field}: logEvents[{i}].timestamp is missing");
-            }
-
-            if (logEvent.Timestamp is < MinTimestampMs or > MaxTimestampMs)
-            {
-                // Nanoseconds must fit in 64 bits (years 1678 to 2262), as in Loki.
-                throw new InvalidEventException($"{field}: logEvents[{i}].timestamp {logEvent.Timestamp} is not milliseconds between the years 1678 and 2262");
-            }
-
-            if (logEvent.Message is null)
-            {
-                throw new InvalidEventException($"{field}: logEvents[{i}].message is missing");
-            }
+            throw new InvalidEventException(problem);
         }
 
-        return new SubscriptionRecord(data.MessageType, owner, logGroup, logStream, events);
+        return new SubscriptionRecord(data.MessageType, owner, logGroup, logStream, events, lines);
     }
 
     private static string Require(string? value, string field, string name) =>

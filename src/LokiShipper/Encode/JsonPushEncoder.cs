@@ -73,7 +73,7 @@ public sealed class JsonPushEncoder : IPushEncoder
                 writer.WriteStartArray();
                 entry.TimestampNs.TryFormat(digits, out var n, default, CultureInfo.InvariantCulture);
                 writer.WriteStringValue(digits[..n]);
-                writer.WriteStringValue(entry.Line);
+                writer.WriteStringValue(entry.Line.Span);
                 if (_includeMetadata && !entry.Metadata.IsEmpty)
                 {
                     writer.WriteStartObject();

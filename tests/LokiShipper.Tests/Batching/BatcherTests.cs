@@ -9,7 +9,7 @@ public class BatcherTests
     private static readonly LabelSet B = LabelSet.From([new("app", "b")]);
 
     private static LokiEntry Entry(long ts, string line, StructuredMetadata? metadata = null) =>
-        new(ts, line, System.Text.Encoding.UTF8.GetByteCount(line), metadata ?? StructuredMetadata.Empty);
+        LokiEntry.FromText(ts, line, metadata ?? StructuredMetadata.Empty);
 
     [Fact]
     public void Groups_entries_by_stream_in_order_of_first_appearance()
@@ -22,7 +22,7 @@ public class BatcherTests
         var batch = Assert.Single(batcher.Build(1024));
 
         Assert.Equal(["{app=\"b\"}", "{app=\"a\"}"], batch.Streams.Select(s => s.Labels.Text));
-        Assert.Equal(["b1", "b2"], batch.Streams[0].Entries.Select(e => e.Line));
+        Assert.Equal(["b1", "b2"], batch.Streams[0].Entries.Select(e => e.LineText));
         Assert.Equal(3, batch.EntryCount);
         Assert.Equal(9 + 9 + 6, batch.SizeBytes);
     }
@@ -38,7 +38,7 @@ public class BatcherTests
 
         var stream = Assert.Single(Assert.Single(batcher.Build(1024)).Streams);
 
-        Assert.Equal(["first", "second-a", "second-b", "third"], stream.Entries.Select(e => e.Line));
+        Assert.Equal(["first", "second-a", "second-b", "third"], stream.Entries.Select(e => e.LineText));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public class RecordMapperTests
         Assert.Equal("""{aws_account_id="123456789012", aws_region="eu-west-1", aws_service="lambda", log_group="/aws/lambda/checkout", service_name="checkout"}""", stream.Labels.Text);
         Assert.Equal(
             [(1_795_363_200_123_000_000L, "first ✓", 9, 7), (1_795_363_200_124_000_000L, "second", 6, 7)],
-            stream.Entries.Select(e => (e.TimestampNs, e.Line, e.LineBytes, e.Origin)));
+            stream.Entries.Select(e => (e.TimestampNs, e.LineText, e.LineBytes, e.Origin)));
         Assert.All(stream.Entries, e => Assert.Equal([new("log_stream", "2026/11/22/[$LATEST]abc")], e.Metadata.Pairs));
     }
 
@@ -45,8 +45,8 @@ public class RecordMapperTests
         var stream = Assert.Single(Assert.Single(batcher.Build(1 << 20)).Streams);
         Assert.Equal(1, truncated);
         Assert.Equal(200, stream.Entries[0].LineBytes);
-        Assert.EndsWith("…[truncated by LokiShipper, 300 bytes]", stream.Entries[0].Line, StringComparison.Ordinal);
-        Assert.Equal("short", stream.Entries[1].Line);
+        Assert.EndsWith("…[truncated by LokiShipper, 300 bytes]", stream.Entries[0].LineText, StringComparison.Ordinal);
+        Assert.Equal("short", stream.Entries[1].LineText);
         Assert.Equal("2026/11/22/[$LATEST]abc", stream.Labels.Pairs.Single(p => p.Key == "log_stream").Value);
         Assert.All(stream.Entries, e => Assert.True(e.Metadata.IsEmpty));
     }

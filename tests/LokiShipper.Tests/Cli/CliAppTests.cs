@@ -38,7 +38,7 @@ public sealed class CliAppTests : IAsyncLifetime
         var stream = Assert.Single(push.Streams);
         Assert.Equal("checkout-api", stream.Labels["service_name"]);
         Assert.Equal(record.LogEvents.Select(e => e.Message), stream.Entries.Select(e => e.Line));
-        Assert.Equal(record.LogEvents.Select(e => e.Timestamp!.Value * 1_000_000), stream.Entries.Select(e => e.TimestampNs));
+        Assert.Equal(record.LogEvents.Select(e => e.Timestamp * 1_000_000), stream.Entries.Select(e => e.TimestampNs));
         Assert.All(stream.Entries, e => Assert.Equal(record.LogStream, e.Metadata["log_stream"]));
 
         var summary = Assert.Single(SummaryLines());
@@ -162,7 +162,7 @@ public sealed class CliAppTests : IAsyncLifetime
         var record = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(_stdout.ToArray());
         Assert.Equal(("/ecs/payments", "web/1", "123456789012"), (record.LogGroup, record.LogStream, record.Owner));
         Assert.Equal(["one", "two", "one", "two", "one"], record.LogEvents.Select(e => e.Message));
-        Assert.All(record.LogEvents, e => Assert.InRange(e.Timestamp!.Value, before - 10, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        Assert.All(record.LogEvents, e => Assert.InRange(e.Timestamp, before - 10, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         Assert.Equal(record.LogEvents.Select(e => e.Timestamp).Order(), record.LogEvents.Select(e => e.Timestamp));
     }
 
@@ -186,7 +186,7 @@ public sealed class CliAppTests : IAsyncLifetime
     {
         var sample = File.ReadAllBytes(TestEvents.SamplePath("cloudwatch-logs.json"));
         var record = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(sample);
-        var lineBytes = record.LogEvents.Sum(e => Encoding.UTF8.GetByteCount(e.Message!));
+        var lineBytes = record.LogEvents.Sum(e => Encoding.UTF8.GetByteCount(e.Message));
 
         var (events, lines, input) = BenchCommand.Measure(sample);
 

@@ -65,7 +65,7 @@ public sealed class SampleEventsTests : IAsyncLifetime
 
         var stream = Assert.Single(Assert.Single(_receiver.Accepted).Streams);
         Assert.Equal("/aws/lambda/checkout-api", stream.Labels["log_group"]);
-        Assert.Equal(original.LogEvents.Select(e => (e.Timestamp!.Value * 1_000_000, e.Message!)), shipped.Select(e => (e.TimestampNs, e.Line)));
+        Assert.Equal(original.LogEvents.Select(e => (e.Timestamp * 1_000_000, e.Message)), shipped.Select(e => (e.TimestampNs, e.Line)));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class SampleEventsTests : IAsyncLifetime
         foreach (var record in kinesis.Items.Skip(1).Select(i => i.Record!))
         {
             var stream = push.Streams.Single(s => s.Labels["log_group"] == record.LogGroup);
-            Assert.Equal(record.LogEvents.Select(e => (e.Timestamp!.Value * 1_000_000, e.Message!)), stream.Entries.Select(e => (e.TimestampNs, e.Line)));
+            Assert.Equal(record.LogEvents.Select(e => (e.Timestamp * 1_000_000, e.Message)), stream.Entries.Select(e => (e.TimestampNs, e.Line)));
         }
     }
 

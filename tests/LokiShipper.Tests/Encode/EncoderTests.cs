@@ -17,7 +17,7 @@ public class EncoderTests
     {
         var a = LabelSet.From([new("service_name", "checkout"), new("log_group", "/aws/lambda/checkout")]);
         var b = LabelSet.From([new("service_name", "quote\"d"), new("log_group", "/x")]);
-        LokiEntry E(long ns, string line, StructuredMetadata m) => new(ns, line, Encoding.UTF8.GetByteCount(line), m);
+        LokiEntry E(long ns, string line, StructuredMetadata m) => LokiEntry.FromText(ns, line, m);
         return new PushBatch(0, [
             new LokiStream(a, [
                 E(1_795_000_000_123_000_000, "START RequestId: 1", Stream1),
@@ -85,7 +85,7 @@ public class EncoderTests
                 var e = new EntryAdapter
                 {
                     Timestamp = new Google.Protobuf.WellKnownTypes.Timestamp { Seconds = seconds, Nanos = (int)nanos },
-                    Line = entry.Line,
+                    Line = entry.LineText,
                 };
                 e.StructuredMetadata.AddRange(entry.Metadata.Pairs.Select(p => new LabelPairAdapter { Name = p.Key, Value = p.Value }));
                 adapter.Entries.Add(e);

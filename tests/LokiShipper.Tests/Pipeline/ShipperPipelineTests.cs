@@ -40,7 +40,7 @@ public class ShipperPipelineTests
         var stream = Assert.Single(batch.Streams);
         Assert.Equal("""{aws_account_id="123456789012", aws_region="eu-west-1", aws_service="lambda", log_group="/aws/lambda/checkout", service_name="checkout"}""", stream.Labels.Text);
         Assert.Equal([1_795_000_000_123_000_000L, 1_795_000_000_124_000_000L], stream.Entries.Select(e => e.TimestampNs));
-        Assert.Equal(["first", " second\t "], stream.Entries.Select(e => e.Line));
+        Assert.Equal(["first", " second\t "], stream.Entries.Select(e => e.LineText));
         Assert.All(stream.Entries, e => Assert.Equal([new("log_stream", "stream-1")], e.Metadata.Pairs));
         Assert.Equal(FakeClock.Start.AddSeconds(59), giveUpAt);
         Assert.Equal((2, 2, 0, 1, 100L), (summary.EntriesIn, summary.EntriesPushed, summary.EntriesRejected, summary.Batches, summary.BytesSent));
@@ -82,8 +82,8 @@ public class ShipperPipelineTests
         Assert.Equal(1, summary.LinesTruncated);
         var entries = Assert.Single(_pushed).Batch.Streams.Single().Entries;
         Assert.Equal(128, entries[0].LineBytes);
-        Assert.EndsWith("…[truncated by LokiShipper, 300 bytes]", entries[0].Line);
-        Assert.Equal("short", entries[1].Line);
+        Assert.EndsWith("…[truncated by LokiShipper, 300 bytes]", entries[0].LineText);
+        Assert.Equal("short", entries[1].LineText);
     }
 
     [Fact]

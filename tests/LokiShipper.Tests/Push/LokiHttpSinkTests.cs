@@ -22,7 +22,7 @@ public class LokiHttpSinkTests
     }
 
     private static PushBatch Batch(int entries = 3) =>
-        new(0, [new LokiStream(Labels, Enumerable.Range(0, entries).Select(i => new LokiEntry(1_795_000_000_000_000_000 + i, $"line {i}", 6, StructuredMetadata.Empty)).ToList())], entries, entries * 6);
+        new(0, [new LokiStream(Labels, Enumerable.Range(0, entries).Select(i => LokiEntry.FromText(1_795_000_000_000_000_000 + i, $"line {i}", StructuredMetadata.Empty)).ToList())], entries, entries * 6);
 
     private LokiHttpSink Sink(params (string, string)[] extra)
     {

@@ -8,7 +8,7 @@ public class LokiRejectionTests
 {
     private static readonly LabelSet Labels = LabelSet.From([new("service_name", "checkout")]);
 
-    private static PushBatch Batch(int entries) => new(0, [new LokiStream(Labels, Enumerable.Range(0, entries).Select(i => new LokiEntry(i, "l", 1, StructuredMetadata.Empty)).ToList())], entries, entries);
+    private static PushBatch Batch(int entries) => new(0, [new LokiStream(Labels, Enumerable.Range(0, entries).Select(i => LokiEntry.FromText(i, "l", StructuredMetadata.Empty)).ToList())], entries, entries);
 
     [Fact]
     public void Ingester_answers_are_counted_from_total_ignored()
