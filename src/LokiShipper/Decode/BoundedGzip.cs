@@ -14,6 +14,12 @@ public static class BoundedGzip
 {
     private const int MaxChunkSize = 1024 * 1024;
 
+    /// <summary>
+    /// The first chunk takes the whole record when the trailer says it fits: JSON in one piece reads faster than a
+    /// chain (the Utf8JsonReader span path; 1.4 MB record: see StageBenchmarks). Larger records continue in 1 MiB chunks.
+    /// </summary>
+    private const int MaxFirstChunkSize = 8 * 1024 * 1024;
+
     public static bool IsGzip(ReadOnlySpan<byte> data) => data.Length >= 2 && data[0] == 0x1f && data[1] == 0x8b;
 
     /// <param name="compressed">One gzip member.</param>
@@ -44,7 +50,7 @@ public static class BoundedGzip
         var complete = false;
         try
         {
-            var chunkSize = (int)Math.Clamp(Math.Min(declared, maxBytes) + 1, 4096, MaxChunkSize);
+            var chunkSize = (int)Math.Clamp(Math.Min(declared, maxBytes) + 1, 4096, MaxFirstChunkSize);
             while (true)
             {
                 var chunk = new Chunk(ArrayPool<byte>.Shared.Rent(chunkSize), last);
