@@ -21,6 +21,7 @@ public sealed class CliApp
         Usage:
           lokishipper invoke EVENT.json [MORE.json ...] [--repeat N] [--timeout SECONDS] [--dry-run]
           lokishipper bench EVENT.json [--invocations N] [--warmup N] [--null]
+          lokishipper coldstart [--runs N] [--event EVENT.json] [--env NAME=VALUE ...] -- COMMAND [ARGS ...]
           lokishipper events cloudwatch --log-group G [--log-stream S] [--message M ...] [--message-file FILE]
                                         [--count N] [--owner ID]
           lokishipper events kinesis --log-group G [--log-group G2 ...] [--records N] [--count N] [--message M ...]
@@ -32,6 +33,9 @@ public sealed class CliApp
         bench    runs the handler --invocations times (default 50, after --warmup 5) on one event and prints
                  p50/p90/max per invocation, events/s, MB/s, allocations and peak working set. It pushes to
                  WRITE_ADDRESS, or with --null (or no WRITE_ADDRESS) to an in-process handler that answers 204.
+        coldstart  starts COMMAND (the function: "dotnet path/LokiShipper.dll", or a native "path/LokiShipper")
+                 --runs times (default 5) against a Runtime API on 127.0.0.1 that hands it --event, and prints
+                 the time from process start to its invocation response: min, median, max.
         events   prints a CloudWatch Logs subscription event (gzip'd, base64'd) with current timestamps,
                  one log event per --message or per line of --message-file, cycled to --count events.
                  "events kinesis" prints a Kinesis event of --records records (default: one per log group, taken in
@@ -65,6 +69,7 @@ public sealed class CliApp
             {
                 ["invoke", .. var rest] => await InvokeAsync(rest).ConfigureAwait(false),
                 ["bench", .. var rest] => await BenchAsync(rest).ConfigureAwait(false),
+                ["coldstart", .. var rest] => await ColdStartAsync(rest).ConfigureAwait(false),
                 ["events", "cloudwatch" or "kinesis", .. var rest] => Events(args[1], rest),
                 ["-h" or "--help" or "help", ..] => Help(Success),
                 _ => Help(UsageError),
@@ -210,6 +215,62 @@ public sealed class CliApp
             bench.Print(file, result, nullSink ? "null (in-process 204, no network)" : options.WriteAddress!.GetLeftPart(UriPartial.Authority));
             return result.Failed == 0 ? Success : InvocationFailed;
         }
+    }
+
+    private async Task<int> ColdStartAsync(IReadOnlyList<string> args)
+    {
+        var runs = 5;
+        var eventFile = "events/cloudwatch-logs.json";
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var command = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--runs": runs = PositiveInt(args, ref i, "--runs"); break;
+                case "--event": eventFile = Value(args, ref i, "--event"); break;
+                case "--env":
+                    var pair = Value(args, ref i, "--env").Split('=', 2);
+                    environment[pair[0]] = pair.Length > 1 ? pair[1] : throw new UsageException("--env takes NAME=VALUE");
+                    break;
+                case "--":
+                    command.AddRange(args.Skip(i + 1));
+                    i = args.Count;
+                    break;
+                default: throw new UsageException($"unknown argument {args[i]} (the command to start goes after --)");
+            }
+        }
+
+        if (command.Count == 0)
+        {
+            throw new UsageException("coldstart needs the command to start after --, e.g. -- dotnet src/LokiShipper/bin/Release/net10.0/LokiShipper.dll");
+        }
+
+        if (!File.Exists(eventFile))
+        {
+            throw new UsageException($"event file not found: {eventFile}");
+        }
+
+        ColdStartCommand.Result result;
+        try
+        {
+            result = await new ColdStartCommand().RunAsync(command, await File.ReadAllBytesAsync(eventFile).ConfigureAwait(false), runs, environment, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            await _stderr.WriteLineAsync($"coldstart: {ex.Message}").ConfigureAwait(false);
+            return InvocationFailed;
+        }
+
+        var output = new StreamWriter(_stdout, leaveOpen: true);
+        await using (output.ConfigureAwait(false))
+        {
+            var c = CultureInfo.InvariantCulture;
+            await output.WriteLineAsync(string.Create(c, $"coldstart {string.Join(' ', command)}: process start -> first invocation response, {runs} runs")).ConfigureAwait(false);
+            await output.WriteLineAsync(string.Create(c, $"  min {result.Min:F0} ms   median {result.Median:F0} ms   max {result.Max:F0} ms   ({string.Join(", ", result.Milliseconds.Select(m => m.ToString("F0", c)))})")).ConfigureAwait(false);
+        }
+
+        return Success;
     }
 
     /// <summary>The options <c>events cloudwatch</c> and <c>events kinesis</c> share.</summary>

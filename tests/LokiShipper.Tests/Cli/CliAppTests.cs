@@ -182,6 +182,30 @@ public sealed class CliAppTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Coldstart_starts_the_real_function_against_a_loopback_runtime_api_and_times_its_first_response()
+    {
+        var function = Path.Combine(AppContext.BaseDirectory, "LokiShipper.dll");
+
+        Assert.Equal(0, await Run("coldstart", "--runs", "2", "--event", TestEvents.SamplePath("cloudwatch-logs.json"), "--", "dotnet", function));
+
+        var lines = Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"coldstart dotnet {function}: process start -> first invocation response, 2 runs", lines[0]);
+        Assert.Matches(@"^  min \d+ ms   median \d+ ms   max \d+ ms   \(\d+, \d+\)$", lines[1]);
+    }
+
+    [Fact]
+    public async Task Coldstart_says_when_the_function_reports_an_error_instead_of_a_response()
+    {
+        var function = Path.Combine(AppContext.BaseDirectory, "LokiShipper.dll");
+        var command = new ColdStartCommand();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => command.RunAsync(
+            ["dotnet", function], Encoding.UTF8.GetBytes("""{"not":"an event"}"""), 1, new Dictionary<string, string>(), TimeSpan.FromSeconds(30)));
+
+        Assert.Equal("the function reported an error at /2018-06-01/runtime/invocation/coldstart-1/error", ex.Message);
+    }
+
+    [Fact]
     public void Bench_measures_events_line_bytes_and_decompressed_bytes_of_each_event_shape()
     {
         var sample = File.ReadAllBytes(TestEvents.SamplePath("cloudwatch-logs.json"));
