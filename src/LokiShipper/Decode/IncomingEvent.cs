@@ -1,7 +1,17 @@
 namespace LokiShipper.Decode;
 
-/// <summary>What a Lambda event turned out to be.</summary>
-public abstract record IncomingEvent;
+/// <summary>What a Lambda event turned out to be. Dispose it once its entries are pushed: its lines are pooled.</summary>
+public abstract record IncomingEvent : IDisposable
+{
+    internal LineArena? Lines { get; set; }
+
+    public void Dispose()
+    {
+        Lines?.Dispose();
+        Lines = null;
+        GC.SuppressFinalize(this);
+    }
+}
 
 /// <summary>A CloudWatch Logs subscription event (<c>{"awslogs":…}</c>), invoked asynchronously by CloudWatch.</summary>
 public sealed record SubscriptionEvent(SubscriptionRecord Record) : IncomingEvent;

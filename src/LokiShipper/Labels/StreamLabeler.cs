@@ -20,7 +20,40 @@ public sealed class StreamLabeler
     /// <summary>True when the log stream travels as a label; otherwise it is structured metadata.</summary>
     public bool StreamIsLabel => _options.KeepStream;
 
+    /// <summary>
+    /// Label sets already computed, by source. A Kinesis event of 5,000 records from a few log groups needs a few
+    /// label sets, not 5,000 (each is a list, a sort and a string). Bounded: cleared when it grows past 4,096.
+    /// </summary>
+    private readonly Dictionary<LogSource, LabelSet> _cache = [];
+    private readonly Lock _cacheLock = new();
+
     public LabelSet Labels(LogSource source)
+    {
+        // The log stream is only part of the labels with KEEP_STREAM: otherwise records of any stream share them.
+        var key = _options.KeepStream ? source : source with { LogStream = string.Empty };
+        lock (_cacheLock)
+        {
+            if (_cache.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+        }
+
+        var labels = Compute(source);
+        lock (_cacheLock)
+        {
+            if (_cache.Count >= 4096)
+            {
+                _cache.Clear();
+            }
+
+            _cache[key] = labels;
+        }
+
+        return labels;
+    }
+
+    private LabelSet Compute(LogSource source)
     {
         var pairs = new List<KeyValuePair<string, string>>(8);
         if (_options.LabelScheme == LabelScheme.LambdaPromtail)

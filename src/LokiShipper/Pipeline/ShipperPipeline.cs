@@ -52,8 +52,8 @@ public sealed class ShipperPipeline
         try
         {
             var giveUpAt = GiveUpAt(context);
-            using var incoming = new Decoded(_decoder.Read(eventJson));
-            switch (incoming.Event)
+            using var incoming = _decoder.Read(eventJson); // holds the lines until they are pushed
+            switch (incoming)
             {
                 case SubscriptionEvent subscription:
                     summary.LogGroup = subscription.Record.LogGroup.Length > 0 ? subscription.Record.LogGroup : null;
@@ -85,27 +85,6 @@ public sealed class ShipperPipeline
         }
 
         return summary;
-    }
-
-    /// <summary>Gives the decoded records' pooled line buffers back once everything is pushed.</summary>
-    private readonly struct Decoded(IncomingEvent incoming) : IDisposable
-    {
-        public IncomingEvent Event => incoming;
-
-        public void Dispose()
-        {
-            var records = incoming switch
-            {
-                SubscriptionEvent subscription => [subscription.Record],
-                QueueEvent queue => queue.Items.Select(i => i.Record),
-                KinesisEvent kinesis => kinesis.Items.Select(i => i.Record),
-                _ => [],
-            };
-            foreach (var record in records)
-            {
-                record?.Dispose();
-            }
-        }
     }
 
     /// <summary>SQS redrive: each message is shipped on its own; the ones that fail go back to the queue.</summary>

@@ -101,4 +101,18 @@ public class StreamLabelerTests
 
         Assert.Equal("""{a="1"}""", labels.Text);
     }
+
+    [Fact]
+    public void Records_of_other_log_streams_share_one_label_set_unless_the_stream_is_a_label()
+    {
+        var shared = new StreamLabeler(TestOptions.From());
+        var kept = new StreamLabeler(TestOptions.From(("KEEP_STREAM", "true")));
+        var a = new LogSource("kinesis", "/aws/lambda/checkout", "stream-a", "123456789012", "arn:aws:kinesis:eu-west-1:123456789012:stream/s");
+        var b = a with { LogStream = "stream-b" };
+
+        Assert.Same(shared.Labels(a), shared.Labels(b));
+        Assert.NotEqual(kept.Labels(a).Text, kept.Labels(b).Text);
+        Assert.Same(kept.Labels(a), kept.Labels(a));
+        Assert.Contains("log_stream=\"stream-b\"", kept.Labels(b).Text, StringComparison.Ordinal);
+    }
 }
