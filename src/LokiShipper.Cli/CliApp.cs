@@ -129,14 +129,8 @@ public sealed class CliApp
             }
         }
 
-        ShipperOptions options;
-        try
+        if (await LoadOptionsAsync().ConfigureAwait(false) is not { } options)
         {
-            options = await ShipperComposition.LoadOptionsAsync(_environment, _secretStore, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (ConfigurationException ex)
-        {
-            await _stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return UsageError;
         }
 
@@ -172,6 +166,20 @@ public sealed class CliApp
         return exit;
     }
 
+    /// <summary>The environment's configuration, as the function reads it; null (and the reasons on stderr) when invalid.</summary>
+    private async Task<ShipperOptions?> LoadOptionsAsync()
+    {
+        try
+        {
+            return await ShipperComposition.LoadOptionsAsync(_environment, _secretStore, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ConfigurationException ex)
+        {
+            await _stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            return null;
+        }
+    }
+
     private async Task<int> BenchAsync(IReadOnlyList<string> args)
     {
         string? file = null;
@@ -195,14 +203,8 @@ public sealed class CliApp
             throw new UsageException(file is null ? "bench needs an event file" : $"event file not found: {file}");
         }
 
-        ShipperOptions options;
-        try
+        if (await LoadOptionsAsync().ConfigureAwait(false) is not { } options)
         {
-            options = await ShipperComposition.LoadOptionsAsync(_environment, _secretStore, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (ConfigurationException ex)
-        {
-            await _stderr.WriteLineAsync(ex.Message).ConfigureAwait(false);
             return UsageError;
         }
 
