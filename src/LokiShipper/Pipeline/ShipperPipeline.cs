@@ -218,18 +218,19 @@ public sealed class ShipperPipeline
     private async Task<PushFailure?> PushBatchesAsync(IReadOnlyList<PushBatch> batches, DateTimeOffset giveUpAt, InvocationSummary summary, string retryNote, CancellationToken cancellationToken)
     {
         var outcomes = new ConcurrentBag<(PushBatch Batch, PushResult? Result, PushFailedException? Failure)>();
-        if (batches.Count == 1)
+        // At most PUSH_CONCURRENCY pushes in flight. Each starts on this thread and runs until it waits for the
+        // network, so encoding (CPU) stays sequential and the waits overlap. Parallel.ForEachAsync put every push on a
+        // thread-pool worker: on 2 cores the two encodes of a 1.4 MB event competed, and the pipeline took 3.65 ms
+        // instead of 2.97 ms pushing one at a time (StageBenchmarks, null sink).
+        using var slots = new SemaphoreSlim(_options.PushConcurrency);
+        var pushes = new List<Task>(batches.Count);
+        foreach (var batch in batches)
         {
-            // Most invocations are one request: skip scheduling workers on the thread pool for it.
-            await PushSplittingAsync(batches[0], giveUpAt, outcomes, cancellationToken).ConfigureAwait(false);
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            pushes.Add(PushReleasingAsync(batch, giveUpAt, outcomes, slots, cancellationToken));
         }
-        else
-        {
-            await Parallel.ForEachAsync(
-                batches,
-                new ParallelOptions { MaxDegreeOfParallelism = _options.PushConcurrency, CancellationToken = cancellationToken },
-                async (batch, ct) => await PushSplittingAsync(batch, giveUpAt, outcomes, ct).ConfigureAwait(false)).ConfigureAwait(false);
-        }
+
+        await Task.WhenAll(pushes).ConfigureAwait(false);
 
         var errors = new List<string>();
         var failedEntries = 0;
@@ -268,6 +269,18 @@ public sealed class ShipperPipeline
         return errors.Count == 0
             ? null
             : new PushFailure($"{failedBatches.Count} of {batches.Count} batches could not be delivered ({failedEntries} entries{retryNote}): {string.Join(" | ", errors)}", firstOrigin);
+    }
+
+    private async Task PushReleasingAsync(PushBatch batch, DateTimeOffset giveUpAt, ConcurrentBag<(PushBatch, PushResult?, PushFailedException?)> outcomes, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PushSplittingAsync(batch, giveUpAt, outcomes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
     }
 
     /// <summary>Pushes a batch; when Loki refuses it as too large, pushes its two halves instead (recursively).</summary>
