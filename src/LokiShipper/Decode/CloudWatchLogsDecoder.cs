@@ -110,15 +110,17 @@ public sealed class CloudWatchLogsDecoder
             }
 
             if (root.TryGetProperty("Records", out var records) && records.ValueKind == JsonValueKind.Array
-                && records.GetArrayLength() > 0 && records[0].TryGetProperty("eventSource", out var source) && source.ValueEquals("aws:sqs"))
+                && records.GetArrayLength() > 0 && records[0].TryGetProperty("eventSource", out var source))
             {
-                return new QueueEvent(records.EnumerateArray().Select((message, index) => ReadQueueItem(message, index, lines)).ToList());
-            }
+                if (source.ValueEquals("aws:sqs"))
+                {
+                    return new QueueEvent(records.EnumerateArray().Select((message, index) => ReadQueueItem(message, index, lines)).ToList());
+                }
 
-            if (root.TryGetProperty("Records", out records) && records.ValueKind == JsonValueKind.Array
-                && records.GetArrayLength() > 0 && records[0].TryGetProperty("eventSource", out source) && source.ValueEquals("aws:kinesis"))
-            {
-                return new KinesisEvent(records.EnumerateArray().Select((record, index) => ReadKinesisItem(record, index, lines)).ToList());
+                if (source.ValueEquals("aws:kinesis"))
+                {
+                    return new KinesisEvent(records.EnumerateArray().Select((record, index) => ReadKinesisItem(record, index, lines)).ToList());
+                }
             }
 
             var keys = string.Join(", ", root.EnumerateObject().Select(p => p.Name).Take(10));
