@@ -196,7 +196,7 @@ public sealed class Batcher : IDisposable
             _count = 0;
         }
 
-        // Entries hold strings: clear them so the pool does not keep the lines alive.
+        // Entries reference their lines' buffers and metadata: clear them so the pool does not keep those alive.
         private static void Return(LokiEntry[] items)
         {
             if (items.Length > 0)

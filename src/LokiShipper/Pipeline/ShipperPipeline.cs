@@ -11,7 +11,7 @@ namespace LokiShipper.Pipeline;
 
 /// <summary>
 /// One invocation, stage by stage: decode → map to entries and labels → batch by stream → push (encode inside the
-/// sink, in parallel, bounded) → summary. Never throws for bad input or failed pushes: the summary says what went
+/// sink; at most PUSH_CONCURRENCY requests in flight) → summary. Never throws for bad input or failed pushes: the summary says what went
 /// wrong, and the handler turns it into a failed invocation (or, for SQS, into batch item failures).
 /// </summary>
 public sealed class ShipperPipeline
@@ -118,19 +118,32 @@ public sealed class ShipperPipeline
         }
     }
 
-    /// <summary>Ships one subscription record; returns why it failed, or null.</summary>
-    private async Task<string?> ShipAsync(SubscriptionRecord record, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
+    /// <summary>
+    /// Counts a record's entries in, and says whether to ship them: not a control message's, and not those of our own
+    /// log group (dropped and counted: shipping them would feed our summaries back to ourselves forever).
+    /// </summary>
+    private bool Admit(SubscriptionRecord record, InvocationSummary summary)
     {
         if (record.IsControlMessage)
         {
-            return null;
+            return false;
         }
 
         summary.EntriesIn += record.LogEvents.Count;
         if (_options.OwnLogGroup is not null && record.LogGroup == _options.OwnLogGroup)
         {
-            // Shipping our own log group would feed our summaries back to ourselves forever.
             summary.Drop(DroppedOwnLogGroup, record.LogEvents.Count);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Ships one subscription record; returns why it failed, or null.</summary>
+    private async Task<string?> ShipAsync(SubscriptionRecord record, DateTimeOffset giveUpAt, InvocationSummary summary, CancellationToken cancellationToken)
+    {
+        if (!Admit(record, summary))
+        {
             return null;
         }
 
@@ -161,15 +174,8 @@ public sealed class ShipperPipeline
                 continue;
             }
 
-            if (record.IsControlMessage)
+            if (!Admit(record, summary))
             {
-                continue;
-            }
-
-            summary.EntriesIn += record.LogEvents.Count;
-            if (_options.OwnLogGroup is not null && record.LogGroup == _options.OwnLogGroup)
-            {
-                summary.Drop(DroppedOwnLogGroup, record.LogEvents.Count);
                 continue;
             }
 
