@@ -49,8 +49,10 @@ public sealed class SubscriptionRecord : IDisposable
 /// </summary>
 public sealed class CloudWatchLogsDecoder
 {
-    private const long MaxTimestampMs = long.MaxValue / 1_000_000;
-    private const long MinTimestampMs = long.MinValue / 1_000_000;
+    /// <summary>Timestamps whose nanoseconds fit in 64 bits (years 1678 to 2262), as in Loki.</summary>
+    internal const long MaxTimestampMs = long.MaxValue / 1_000_000;
+
+    internal const long MinTimestampMs = long.MinValue / 1_000_000;
     private readonly long _maxDecompressedBytes;
 
     public CloudWatchLogsDecoder(long maxDecompressedBytes)
@@ -134,15 +136,15 @@ public sealed class CloudWatchLogsDecoder
         // Without its sequence number a record cannot be reported for retry: that fails the whole event instead.
         if (!record.TryGetProperty("kinesis", out var kinesis) || kinesis.ValueKind != JsonValueKind.Object
             || !kinesis.TryGetProperty("sequenceNumber", out var sequence) || sequence.ValueKind != JsonValueKind.String
-            || sequence.GetString() is not { Length: > 0 } sequenceNumber)
+            || Text(sequence, $"Records[{index}].kinesis.sequenceNumber") is not { Length: > 0 } sequenceNumber)
         {
             throw new InvalidEventException($"Records[{index}]: kinesis.sequenceNumber is missing or not a string");
         }
 
-        var streamArn = record.TryGetProperty("eventSourceARN", out var arn) && arn.ValueKind == JsonValueKind.String ? arn.GetString()! : string.Empty;
+        var streamArn = record.TryGetProperty("eventSourceARN", out var arn) && arn.ValueKind == JsonValueKind.String ? Text(arn, $"Records[{index}].eventSourceARN") : string.Empty;
 
         // eventID is "shardId-000000000000:<sequenceNumber>": with the shard, a skipped record can be read back.
-        var shard = record.TryGetProperty("eventID", out var eventId) && eventId.ValueKind == JsonValueKind.String && eventId.GetString()!.Split(':')[0] is { Length: > 0 } id && id != sequenceNumber
+        var shard = record.TryGetProperty("eventID", out var eventId) && eventId.ValueKind == JsonValueKind.String && Text(eventId, $"Records[{index}].eventID").Split(':')[0] is { Length: > 0 } id && id != sequenceNumber
             ? id + ", "
             : string.Empty;
         var field = $"Records[{index}] ({shard}sequenceNumber {sequenceNumber}): kinesis.data";
@@ -171,7 +173,7 @@ public sealed class CloudWatchLogsDecoder
 
     private QueueItem ReadQueueItem(JsonElement message, int index, LineArena lines)
     {
-        var messageId = message.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString()! : $"#{index}";
+        var messageId = message.TryGetProperty("messageId", out var id) && id.ValueKind == JsonValueKind.String ? Text(id, $"Records[{index}].messageId") : $"#{index}";
         var field = $"Records[{index}] (messageId {messageId})";
         try
         {
@@ -180,7 +182,7 @@ public sealed class CloudWatchLogsDecoder
                 throw new InvalidEventException($"{field}: body is missing or not a string");
             }
 
-            using var inner = ParseBody(body.GetString()!, field);
+            using var inner = ParseBody(Text(body, $"{field}: body"), field);
             if (inner.RootElement.ValueKind == JsonValueKind.Object && inner.RootElement.TryGetProperty("KinesisBatchInfo", out var batch))
             {
                 throw new InvalidEventException($"{field}: body is Lambda's record of a Kinesis batch it gave up on ({Describe(batch)}); it holds no log lines: read them from the stream while it retains them");
@@ -229,6 +231,19 @@ public sealed class CloudWatchLogsDecoder
     {
         string Text(string name) => batch.ValueKind == JsonValueKind.Object && batch.TryGetProperty(name, out var value) ? value.ToString() : "?";
         return $"stream {Text("streamArn")}, {Text("shardId")}, sequence numbers {Text("startSequenceNumber")} to {Text("endSequenceNumber")}, {Text("batchSize")} records";
+    }
+
+    /// <summary>A string of the event as .NET text, or an error naming it when it is not valid UTF-8.</summary>
+    private static string Text(JsonElement value, string path)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidEventException($"{path} is not valid UTF-8 text");
+        }
     }
 
     private static JsonDocument ParseBody(string body, string field)
@@ -289,10 +304,32 @@ public sealed class CloudWatchLogsDecoder
 
     private static SubscriptionRecord Parse(ReadOnlySequence<byte> json, string field, LineArena lines)
     {
+        if (!json.IsSingleSegment)
+        {
+            return Parse(json, field, lines, fastPath: false);
+        }
+
+        try
+        {
+            return Parse(json, field, lines, fastPath: true);
+        }
+        catch (InvalidEventException)
+        {
+            // Invalid input is read again by the reader alone, so errors name positions in the whole record.
+            return Parse(json, field, lines, fastPath: false);
+        }
+    }
+
+    /// <summary>Parses with or without <see cref="LogEventsScanner"/>: tests check that both give the same.</summary>
+    internal static SubscriptionRecord Parse(ReadOnlySequence<byte> json, string field, bool fastPath) =>
+        Owned(lines => Parse(json, field, lines, fastPath));
+
+    private static SubscriptionRecord Parse(ReadOnlySequence<byte> json, string field, LineArena lines, bool fastPath)
+    {
         var reader = new Utf8JsonReader(json);
         try
         {
-            var fields = ReadRecord(ref reader, json.Length, lines, field);
+            var fields = ReadRecord(ref reader, fastPath ? json.FirstSpan : default, json.Length, lines, field);
             var record = Validate(fields, field);
             if (!record.IsControlMessage)
             {
@@ -323,8 +360,10 @@ public sealed class CloudWatchLogsDecoder
         public int LinesUsed { get; set; }
     }
 
-    private static RecordFields ReadRecord(ref Utf8JsonReader reader, long jsonLength, LineArena lines, string field)
+    /// <param name="whole">The record's JSON in one span, to read <c>logEvents</c> with <see cref="LogEventsScanner"/>; empty to use the reader only.</param>
+    private static RecordFields ReadRecord(ref Utf8JsonReader reader, ReadOnlySpan<byte> whole, long jsonLength, LineArena lines, string field)
     {
+        var readerStart = 0; // where in whole the reader's span starts, once it resumes after a scanned array
         reader.Read();
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -346,7 +385,22 @@ public sealed class CloudWatchLogsDecoder
                 {
                     // Unescaped messages are never longer than the JSON that holds them.
                     var (block, offset) = lines.Reserve((int)Math.Min(jsonLength, Array.MaxLength));
-                    fields.LogEvents = ReadEvents(ref reader, block, offset, fields, field);
+                    var events = new List<CloudWatchLogEvent>();
+                    if (!whole.IsEmpty
+                        && LogEventsScanner.TryRead(whole, readerStart + (int)reader.BytesConsumed, block, offset, events, out var used, out var end))
+                    {
+                        // The reader resumes at the array's ']' in the state it had after its '[', so it goes on
+                        // checking the rest of the record.
+                        reader = new Utf8JsonReader(whole[end..], isFinalBlock: true, reader.CurrentState);
+                        readerStart = end;
+                        reader.Read();
+                        (fields.LogEvents, fields.LinesUsed) = (events, used);
+                    }
+                    else
+                    {
+                        events.Clear();
+                        fields.LogEvents = ReadEvents(ref reader, events, block, offset, fields, field);
+                    }
                 }
                 else if (reader.TokenType != JsonTokenType.Null)
                 {
@@ -379,9 +433,8 @@ public sealed class CloudWatchLogsDecoder
         return fields;
     }
 
-    private static List<CloudWatchLogEvent> ReadEvents(ref Utf8JsonReader reader, byte[] lines, int offset, RecordFields fields, string field)
+    private static List<CloudWatchLogEvent> ReadEvents(ref Utf8JsonReader reader, List<CloudWatchLogEvent> events, byte[] lines, int offset, RecordFields fields, string field)
     {
-        var events = new List<CloudWatchLogEvent>();
         var used = offset;
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
@@ -419,9 +472,13 @@ public sealed class CloudWatchLogsDecoder
                     reader.Read();
                     if (reader.TokenType == JsonTokenType.String)
                     {
-                        var written = reader.ValueIsEscaped || reader.HasValueSequence
-                            ? reader.CopyString(lines.AsSpan(used))
-                            : Copy(reader.ValueSpan, lines.AsSpan(used));
+                        // The reader has checked the escapes; a value split across chunks (records over 8 MiB) is rare.
+                        var written = JsonEscapes.Unescape(reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan, lines.AsSpan(used));
+                        if (written < 0)
+                        {
+                            throw TypeError(field, $"$.logEvents[{index}].message", "a string with valid escapes");
+                        }
+
                         (messageStart, messageLength) = (used, written);
                         used += written;
                     }
@@ -458,21 +515,29 @@ public sealed class CloudWatchLogsDecoder
         return events;
     }
 
-    private static int Copy(ReadOnlySpan<byte> value, Span<byte> destination)
-    {
-        value.CopyTo(destination);
-        return value.Length;
-    }
-
     private static string? ReadString(ref Utf8JsonReader reader, string field, string path)
     {
         reader.Read();
         return reader.TokenType switch
         {
-            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.String => GetString(ref reader, field, path),
             JsonTokenType.Null => null,
             _ => throw TypeError(field, path, "a string"),
         };
+    }
+
+    /// <summary>The string as .NET text: labels and messages for people, so it must be valid UTF-8.</summary>
+    private static string GetString(ref Utf8JsonReader reader, string field, string path)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 or an unpaired surrogate escape; the reader's own message names neither field nor record.
+            throw TypeError(field, path, "valid UTF-8 text");
+        }
     }
 
     private static InvalidEventException TypeError(string field, string path, string expected) =>

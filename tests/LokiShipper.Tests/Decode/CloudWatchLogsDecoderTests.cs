@@ -229,4 +229,40 @@ public class CloudWatchLogsDecoderTests
 
         return output.ToArray();
     }
+
+    [Fact]
+    public void An_unpaired_surrogate_escape_in_a_message_becomes_the_replacement_character_instead_of_failing_the_record()
+    {
+        var record = _decoder.DecodeEvent(TestEvents.FromRecordJson("""
+            {"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logStream":"s",
+             "logEvents":[{"id":"1","timestamp":5,"message":"half \ud83d of an emoji"},{"id":"2","timestamp":6,"message":"next"}]}
+            """));
+
+        Assert.Equal(["half \uFFFD of an emoji", "next"], record.LogEvents.Select(e => e.Message));
+    }
+
+    [Fact]
+    public void A_log_group_that_is_not_UTF8_is_named()
+    {
+        var json = Encoding.UTF8.GetBytes("""{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g?","logStream":"s","logEvents":[]}""");
+        json[Array.IndexOf(json, (byte)'?')] = 0xFF;
+
+        var ex = Assert.Throws<InvalidEventException>(() => _decoder.DecodeEvent(SubscriptionEventWriter.LambdaEvent(json)));
+
+        Assert.Equal("awslogs.data does not hold valid subscription JSON: $.logGroup is not valid UTF-8 text", ex.Message);
+    }
+
+    [Fact]
+    public void An_SQS_body_that_is_not_UTF8_is_named_and_the_other_messages_still_decode()
+    {
+        var good = Encoding.UTF8.GetString(TestEvents.CloudWatch("g", "s", (5, "kept")));
+        var json = TestEvents.Sqs(("m-1", "bad?body"), ("m-2", good));
+        json[Array.IndexOf(json, (byte)'?')] = 0xFF;
+
+        using var incoming = _decoder.Read(json);
+
+        var items = Assert.IsType<QueueEvent>(incoming).Items;
+        Assert.Equal("Records[0] (messageId m-1): body is not valid UTF-8 text", items[0].Error);
+        Assert.Equal("kept", Assert.Single(items[1].Record!.LogEvents).Message);
+    }
 }
