@@ -32,7 +32,7 @@ public sealed class RecordMapper
             ? StructuredMetadata.Empty
             : new StructuredMetadata([new("log_stream", record.LogStream)]);
         var truncated = 0;
-        foreach (var logEvent in record.LogEvents)
+        foreach (var logEvent in record.Events.AsSpan())
         {
             var line = LineTruncation.Truncate(logEvent.MessageUtf8, _maxLineSize, out var wasTruncated);
             truncated += wasTruncated ? 1 : 0;

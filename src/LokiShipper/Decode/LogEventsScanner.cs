@@ -30,7 +30,7 @@ internal static class LogEventsScanner
     /// <param name="used">Bytes of <paramref name="lines"/> written.</param>
     /// <param name="end">The index of the array's closing ']'.</param>
     /// <returns>False when the array is not in the form this path reads.</returns>
-    public static bool TryRead(ReadOnlySpan<byte> json, int position, byte[] lines, int offset, List<CloudWatchLogEvent> events, out int used, out int end)
+    public static bool TryRead(ReadOnlySpan<byte> json, int position, byte[] lines, int offset, EventBuffer events, out int used, out int end)
     {
         used = 0;
         end = position;

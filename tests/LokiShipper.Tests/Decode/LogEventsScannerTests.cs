@@ -137,13 +137,13 @@ public class LogEventsScannerTests
     }
 
     /// <summary>The scanner's events for the record's logEvents array, or null when it gives up.</summary>
-    private static List<CloudWatchLogEvent>? Scan(byte[] json)
+    private static CloudWatchLogEvent[]? Scan(byte[] json)
     {
         var start = json.AsSpan().IndexOf("\"logEvents\":["u8);
         Assert.True(start >= 0, "the record has no logEvents array");
-        var events = new List<CloudWatchLogEvent>();
+        var events = new EventBuffer(1); // grows as it goes
         var lines = new byte[json.Length];
-        return LogEventsScanner.TryRead(json, start + 13, lines, 0, events, out _, out var end) && json[end] == ']' ? events : null;
+        return LogEventsScanner.TryRead(json, start + 13, lines, 0, events, out _, out var end) && json[end] == ']' ? events.Segment.ToArray() : null;
     }
 
     /// <summary>What decoding gives: the record's fields and events, or the error message.</summary>
