@@ -40,52 +40,45 @@ internal static class JsonEscapes
 
             var kind = escaped[backslash + 1];
             escaped = escaped[(backslash + 2)..];
-            switch (kind)
+            if (SingleCharacter(kind) is var single and >= 0)
             {
-                case (byte)'"' or (byte)'\\' or (byte)'/':
-                    destination[written++] = kind;
-                    break;
-                case (byte)'b':
-                    destination[written++] = (byte)'\b';
-                    break;
-                case (byte)'f':
-                    destination[written++] = (byte)'\f';
-                    break;
-                case (byte)'n':
-                    destination[written++] = (byte)'\n';
-                    break;
-                case (byte)'r':
-                    destination[written++] = (byte)'\r';
-                    break;
-                case (byte)'t':
-                    destination[written++] = (byte)'\t';
-                    break;
-                case (byte)'u':
-                    if (!TryReadHex4(escaped, out var codePoint))
-                    {
-                        return -1;
-                    }
-
-                    escaped = escaped[4..];
-                    if (codePoint is >= 0xD800 and <= 0xDBFF
-                        && escaped.Length >= 6 && escaped[0] == '\\' && escaped[1] == 'u'
-                        && TryReadHex4(escaped[2..], out var low) && low is >= 0xDC00 and <= 0xDFFF)
-                    {
-                        codePoint = 0x10000 + ((codePoint - 0xD800) << 10) + (low - 0xDC00);
-                        escaped = escaped[6..];
-                    }
-                    else if (codePoint is >= 0xD800 and <= 0xDFFF)
-                    {
-                        codePoint = ReplacementCharacter;
-                    }
-
-                    written += new Rune(codePoint).EncodeToUtf8(destination[written..]);
-                    break;
-                default:
-                    return -1;
+                destination[written++] = (byte)single;
+                continue;
             }
+
+            if (kind != 'u' || !TryReadHex4(escaped, out var codePoint))
+            {
+                return -1;
+            }
+
+            escaped = escaped[4..];
+            if (codePoint is >= 0xD800 and <= 0xDBFF
+                && escaped.Length >= 6 && escaped[0] == '\\' && escaped[1] == 'u'
+                && TryReadHex4(escaped[2..], out var low) && low is >= 0xDC00 and <= 0xDFFF)
+            {
+                codePoint = 0x10000 + ((codePoint - 0xD800) << 10) + (low - 0xDC00);
+                escaped = escaped[6..];
+            }
+            else if (codePoint is >= 0xD800 and <= 0xDFFF)
+            {
+                codePoint = ReplacementCharacter;
+            }
+
+            written += new Rune(codePoint).EncodeToUtf8(destination[written..]);
         }
     }
+
+    /// <summary>What a two-character escape (<c>\n</c>, <c>\"</c>, …) stands for, or -1 for <c>\u</c> and invalid ones.</summary>
+    private static int SingleCharacter(byte kind) => kind switch
+    {
+        (byte)'"' or (byte)'\\' or (byte)'/' => kind,
+        (byte)'b' => '\b',
+        (byte)'f' => '\f',
+        (byte)'n' => '\n',
+        (byte)'r' => '\r',
+        (byte)'t' => '\t',
+        _ => -1,
+    };
 
     private static bool TryReadHex4(ReadOnlySpan<byte> text, out int value)
     {
