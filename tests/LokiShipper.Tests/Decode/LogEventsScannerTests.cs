@@ -136,6 +136,43 @@ public class LogEventsScannerTests
         Assert.InRange(decodedByFastPath, 500, 3000); // the comparison covered the fast path, not only the reader
     }
 
+    /// <summary>Records over 8 MiB are decompressed into a chain of chunks, which only the reader reads.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(64)]
+    public void A_record_in_many_chunks_decodes_as_it_does_in_one_piece(int chunkSize)
+    {
+        var json = SubscriptionEventWriter.RecordJson("/aws/lambda/checkout", "s", TrickyEvents);
+
+        using var whole = CloudWatchLogsDecoder.Parse(new ReadOnlySequence<byte>(json), "f");
+        using var chunked = CloudWatchLogsDecoder.Parse(Chunked(json, chunkSize), "f");
+
+        Assert.Equal(TrickyEvents.Select(e => (e.TimestampMs, e.Message)), chunked.LogEvents.Select(e => (e.Timestamp, e.Message)));
+        Assert.Equal(whole.LogEvents.Select(e => e.MessageUtf8.ToArray()), chunked.LogEvents.Select(e => e.MessageUtf8.ToArray()));
+    }
+
+    private static ReadOnlySequence<byte> Chunked(byte[] data, int chunkSize)
+    {
+        Chunk? first = null, last = null;
+        for (var offset = 0; offset < data.Length; offset += chunkSize)
+        {
+            var chunk = new Chunk(data.AsMemory(offset, Math.Min(chunkSize, data.Length - offset)), offset);
+            first ??= chunk;
+            last?.Append(chunk);
+            last = chunk;
+        }
+
+        return new ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
+    }
+
+    private sealed class Chunk : ReadOnlySequenceSegment<byte>
+    {
+        public Chunk(ReadOnlyMemory<byte> memory, long runningIndex) => (Memory, RunningIndex) = (memory, runningIndex);
+
+        public void Append(Chunk next) => Next = next;
+    }
+
     /// <summary>The scanner's events for the record's logEvents array, or null when it gives up.</summary>
     private static CloudWatchLogEvent[]? Scan(byte[] json)
     {
