@@ -22,7 +22,7 @@ public static class ShipperComposition
         return ShipperOptionsParser.Parse(lookup);
     }
 
-    /// <summary>Says once, at cold start, which lambda-promtail settings were set but are ignored.</summary>
+    /// <summary>Says once, at cold start, which lambda-promtail settings were set but are ignored, and which of ours are replaced.</summary>
     public static void ReportIgnoredSettings(ShipperOptions options, ShipperLog log)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -40,6 +40,12 @@ public static class ShipperComposition
                 w.WriteEndArray();
             });
         }
+
+        if (options.DeprecatedVariableSet)
+        {
+            log.Write(LogLevel.Warn, $"{ShipperOptionsParser.JsonStructuredMetadata} is replaced by STRUCTURED_METADATA (auto, always or never); it is read as never for JSON pushes when false", w =>
+                w.WriteString("structured_metadata", options.StructuredMetadata.ToString().ToLowerInvariant()));
+        }
     }
 
     /// <summary>The encoder <c>LOKI_PUSH_FORMAT</c> asks for.</summary>
@@ -47,7 +53,7 @@ public static class ShipperComposition
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.PushFormat == PushFormat.Json
-            ? new JsonPushEncoder(options.JsonGzip, options.JsonStructuredMetadata)
+            ? new JsonPushEncoder(options.JsonGzip)
             : new ProtobufSnappyEncoder();
     }
 
@@ -67,8 +73,8 @@ public static class ShipperComposition
     {
         ArgumentNullException.ThrowIfNull(options);
         ILokiSink sink = options.IsDryRun
-            ? new DryRunSink(dryRunOutput ?? throw new ArgumentException("a dry run needs an output stream", nameof(dryRunOutput)))
-            : new LokiHttpSink(options, httpHandler ?? LokiHttpSink.CreateHandler(options), CreateEncoder(options), time);
+            ? new DryRunSink(dryRunOutput ?? throw new ArgumentException("a dry run needs an output stream", nameof(dryRunOutput)), options.StructuredMetadata != StructuredMetadataMode.Never)
+            : new LokiHttpSink(options, httpHandler ?? LokiHttpSink.CreateHandler(options), CreateEncoder(options), time, log);
         return new ShipperHandler(new ShipperPipeline(options, sink, time), log, time, options.FunctionName, emitMetrics);
     }
 

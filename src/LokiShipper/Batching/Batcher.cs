@@ -142,14 +142,8 @@ public sealed class Batcher : IDisposable
             taken += toFirst;
         }
 
-        return (Sized(batch.Index, first), Sized(batch.Index, second));
+        return (PushBatch.Of(batch.Index, first), PushBatch.Of(batch.Index, second));
     }
-
-    private static PushBatch Sized(int index, List<LokiStream> streams) => new(
-        index,
-        streams,
-        streams.Sum(s => s.Entries.Count),
-        streams.Sum(s => Encoding.UTF8.GetByteCount(s.Labels.Text) + s.Entries.Sum(e => (long)e.SizeBytes)));
 
     /// <summary>One stream's entries in arrival order, in a pooled array that grows by doubling.</summary>
     private sealed class StreamEntries(LabelSet labels) : IDisposable

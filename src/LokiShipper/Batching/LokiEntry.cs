@@ -56,4 +56,16 @@ public readonly record struct LokiEntry(long TimestampNs, ReadOnlyMemory<byte> L
 public sealed record LokiStream(LabelSet Labels, IReadOnlyList<LokiEntry> Entries);
 
 /// <summary>What one push request carries.</summary>
-public sealed record PushBatch(int Index, IReadOnlyList<LokiStream> Streams, int EntryCount, long SizeBytes);
+public sealed record PushBatch(int Index, IReadOnlyList<LokiStream> Streams, int EntryCount, long SizeBytes)
+{
+    /// <summary>A batch of these streams, its entry count and size (labels + lines + metadata, UTF-8) computed.</summary>
+    public static PushBatch Of(int index, IReadOnlyList<LokiStream> streams)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        return new(
+            index,
+            streams,
+            streams.Sum(s => s.Entries.Count),
+            streams.Sum(s => Encoding.UTF8.GetByteCount(s.Labels.Text) + s.Entries.Sum(e => (long)e.SizeBytes)));
+    }
+}

@@ -50,8 +50,8 @@ public sealed record ShipperOptions
     /// <summary>Gzip JSON bodies (<c>Content-Encoding: gzip</c>). Only with <see cref="PushFormat.Json"/>.</summary>
     public bool JsonGzip { get; init; } = true;
 
-    /// <summary>Send structured metadata in JSON bodies (Loki ≥ 2.9 only; older Lokis reject the whole body).</summary>
-    public bool JsonStructuredMetadata { get; init; }
+    /// <summary>Whether entries carry their structured metadata (<c>log_stream</c>), in either format.</summary>
+    public StructuredMetadataMode StructuredMetadata { get; init; } = StructuredMetadataMode.Auto;
 
     /// <summary>Longest line in UTF-8 bytes before truncation; 0 leaves lines as they are.</summary>
     public int MaxLineSize { get; init; } = DefaultMaxLineSize;
@@ -73,6 +73,9 @@ public sealed record ShipperOptions
 
     /// <summary>lambda-promtail variables that were set but have no effect here (reported once at cold start).</summary>
     public IReadOnlyList<string> IgnoredVariables { get; init; } = [];
+
+    /// <summary><c>JSON_STRUCTURED_METADATA</c>, replaced by <c>STRUCTURED_METADATA</c>, was set (reported once at cold start).</summary>
+    public bool DeprecatedVariableSet { get; init; }
 
     public bool IsDryRun => WriteAddress is null;
 }

@@ -18,6 +18,12 @@ public static class ShipperOptionsParser
     /// </summary>
     public static readonly IReadOnlyList<string> IgnoredLambdaPromtailVariables = ["PRINT_LOG_LINE", "PIPELINE_TIMEOUT"];
 
+    /// <summary>
+    /// Earlier names of ours, still read: <c>JSON_STRUCTURED_METADATA=false</c> kept metadata out of JSON bodies, which
+    /// <c>STRUCTURED_METADATA=never</c> now says. Reported at cold start when set.
+    /// </summary>
+    public const string JsonStructuredMetadata = "JSON_STRUCTURED_METADATA";
+
     /// <summary>lambda-promtail's Prometheus relabel rules: they change labels, so ignoring them would store different streams.</summary>
     public const string RelabelConfigs = "RELABEL_CONFIGS";
 
@@ -58,6 +64,18 @@ public static class ShipperOptionsParser
             _ => Problem(problems, "LOKI_PUSH_FORMAT must be 'protobuf' or 'json'", PushFormat.Protobuf),
         };
 
+        var metadata = Get("STRUCTURED_METADATA")?.ToLowerInvariant() switch
+        {
+            null => null,
+            "auto" => StructuredMetadataMode.Auto,
+            "always" => StructuredMetadataMode.Always,
+            "never" => StructuredMetadataMode.Never,
+            _ => Problem<StructuredMetadataMode?>(problems, "STRUCTURED_METADATA must be 'auto', 'always' or 'never'", null),
+        };
+
+        var jsonMetadata = ParseBool(Get(JsonStructuredMetadata), JsonStructuredMetadata, true, problems);
+        metadata ??= format == PushFormat.Json && !jsonMetadata ? StructuredMetadataMode.Never : StructuredMetadataMode.Auto;
+
         var maxLineSize = ParseInt(Get("MAX_LINE_SIZE"), "MAX_LINE_SIZE", ShipperOptions.DefaultMaxLineSize, 0, int.MaxValue, problems);
         if (maxLineSize is > 0 and < LineTruncation.MinimumMaxLineSize)
         {
@@ -76,7 +94,7 @@ public static class ShipperOptionsParser
             DropLabels = ParseDropLabels(Get("DROP_LABELS"), problems),
             PushFormat = format,
             JsonGzip = ParseBool(Get("JSON_GZIP"), "JSON_GZIP", true, problems),
-            JsonStructuredMetadata = ParseBool(Get("JSON_STRUCTURED_METADATA"), "JSON_STRUCTURED_METADATA", false, problems),
+            StructuredMetadata = metadata.Value,
             MaxLineSize = maxLineSize,
             MaxDecompressedBytes = ParseLong(Get("MAX_DECOMPRESSED_BYTES"), "MAX_DECOMPRESSED_BYTES", ShipperOptions.DefaultMaxDecompressedBytes, 1024, 1L << 32, problems),
             PushConcurrency = ParseInt(Get("PUSH_CONCURRENCY"), "PUSH_CONCURRENCY", ShipperOptions.DefaultPushConcurrency, 1, 64, problems),
@@ -105,7 +123,11 @@ public static class ShipperOptionsParser
             throw new ConfigurationException(problems);
         }
 
-        return options with { IgnoredVariables = IgnoredLambdaPromtailVariables.Where(name => Get(name) is not null).ToList() };
+        return options with
+        {
+            IgnoredVariables = IgnoredLambdaPromtailVariables.Where(name => Get(name) is not null).ToList(),
+            DeprecatedVariableSet = Get(JsonStructuredMetadata) is not null,
+        };
     }
 
     private static (Uri? Address, string? User, string? Password) ParseWriteAddress(string? raw, List<string> problems)

@@ -18,6 +18,7 @@ public static class EmbeddedMetrics
         ("EntriesRejected", "Count", s => s.EntriesRejected),
         ("EntriesDropped", "Count", s => s.EntriesDropped),
         ("EntriesFailed", "Count", s => s.EntriesFailed),
+        ("MetadataDropped", "Count", s => s.MetadataDropped),
         ("InvalidRecords", "Count", s => s.InvalidItems), // SQS messages or Kinesis records that could not be decoded
         ("Retries", "Count", s => s.Retries),
         ("BytesSent", "Bytes", s => s.BytesSent),

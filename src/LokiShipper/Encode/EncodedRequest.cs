@@ -34,8 +34,3 @@ public sealed class EncodedRequest : IDisposable
     }
 }
 
-/// <summary>Encode stage: turns a batch into one push request body.</summary>
-public interface IPushEncoder
-{
-    EncodedRequest Encode(PushBatch batch);
-}

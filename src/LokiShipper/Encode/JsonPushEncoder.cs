@@ -9,7 +9,7 @@ namespace LokiShipper.Encode;
 
 /// <summary>
 /// Loki's JSON push body: <c>{"streams":[{"stream":{…},"values":[["ns","line",{metadata}],…]}]}</c>, optionally
-/// gzip'd. Structured metadata (the third element) is opt-in: Lokis before 2.9 reject the whole body with it.
+/// gzip'd. Lokis before 2.9 cannot read the third element (structured metadata) and reject the whole body.
 /// </summary>
 public sealed class JsonPushEncoder : IPushEncoder
 {
@@ -23,19 +23,17 @@ public sealed class JsonPushEncoder : IPushEncoder
     };
 
     private readonly bool _gzip;
-    private readonly bool _includeMetadata;
 
-    public JsonPushEncoder(bool gzip, bool includeMetadata)
+    public JsonPushEncoder(bool gzip)
     {
         _gzip = gzip;
-        _includeMetadata = includeMetadata;
     }
 
-    public EncodedRequest Encode(PushBatch batch)
+    public EncodedRequest Encode(PushBatch batch, bool includeMetadata)
     {
         ArgumentNullException.ThrowIfNull(batch);
         var buffer = new ArrayBufferWriter<byte>(checked((int)Math.Min(int.MaxValue, (batch.SizeBytes * 11 / 10) + 256)));
-        Write(buffer, batch);
+        Write(buffer, batch, includeMetadata);
         if (!_gzip)
         {
             var body = buffer.WrittenSpan.ToArray();
@@ -51,7 +49,7 @@ public sealed class JsonPushEncoder : IPushEncoder
         return new EncodedRequest(compressed.GetBuffer(), (int)compressed.Length, ContentType, "gzip", pooled: false);
     }
 
-    private void Write(IBufferWriter<byte> output, PushBatch batch)
+    private static void Write(IBufferWriter<byte> output, PushBatch batch, bool includeMetadata)
     {
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         Span<char> digits = stackalloc char[24];
@@ -74,7 +72,7 @@ public sealed class JsonPushEncoder : IPushEncoder
                 entry.TimestampNs.TryFormat(digits, out var n, default, CultureInfo.InvariantCulture);
                 writer.WriteStringValue(digits[..n]);
                 writer.WriteStringValue(entry.Line.Span);
-                if (_includeMetadata && !entry.Metadata.IsEmpty)
+                if (includeMetadata && !entry.Metadata.IsEmpty)
                 {
                     writer.WriteStartObject();
                     foreach (var (name, value) in entry.Metadata.Pairs)

@@ -8,7 +8,8 @@ namespace LokiShipper.Encode;
 /// Loki's default wire format: a <c>logproto.PushRequest</c> in protobuf, compressed as one snappy block.
 /// Fields are written straight from our batch (lines as the UTF-8 they already are), so no message objects are
 /// built; sizes are computed first, with Google.Protobuf's <see cref="CodedOutputStream"/>, because protobuf prefixes
-/// each message with its length.
+/// each message with its length. Structured metadata is written when asked for: Loki 2 skips the field, Loki 3 refuses
+/// the entry when it is disallowed (see <see cref="Push.StructuredMetadataPolicy"/>).
 /// </summary>
 /// <remarks>
 /// PushRequest{streams=1} · StreamAdapter{labels=1, entries=2} · EntryAdapter{timestamp=1, line=2,
@@ -18,7 +19,7 @@ public sealed class ProtobufSnappyEncoder : IPushEncoder
 {
     public const string ContentType = "application/x-protobuf";
 
-    public EncodedRequest Encode(PushBatch batch)
+    public EncodedRequest Encode(PushBatch batch, bool includeMetadata)
     {
         ArgumentNullException.ThrowIfNull(batch);
         // Sizes are computed once, in the order the entries are written, and reused for the length prefixes.
@@ -29,7 +30,7 @@ public sealed class ProtobufSnappyEncoder : IPushEncoder
         try
         {
             var next = 0;
-            var metadata = new MetadataField();
+            var metadata = new MetadataField(includeMetadata);
             for (var s = 0; s < batch.Streams.Count; s++)
             {
                 streamSizes[s] = StreamSize(batch.Streams[s], metadata, entrySizes, ref next);
@@ -152,13 +153,18 @@ public sealed class ProtobufSnappyEncoder : IPushEncoder
     /// An entry's structuredMetadata fields, encoded once per metadata instance: all entries of a record share one,
     /// so the encoding is reused instead of re-encoding <c>log_stream</c> for each of 3,500 entries.
     /// </summary>
-    private sealed class MetadataField
+    private sealed class MetadataField(bool include)
     {
         private StructuredMetadata? _last;
         private byte[] _encoded = [];
 
         public ReadOnlySpan<byte> Get(StructuredMetadata metadata)
         {
+            if (!include)
+            {
+                return [];
+            }
+
             if (!ReferenceEquals(metadata, _last))
             {
                 _encoded = Encode(metadata);

@@ -4,7 +4,8 @@ namespace LokiShipper.Pipeline;
 
 /// <summary>
 /// The counts of one invocation, logged as one JSON line. Every entry that came in is pushed, rejected by Loki
-/// (with Loki's reason), dropped (with our reason), or failed (the invocation fails so Lambda retries the event).
+/// (with Loki's reason, or <c>unconfirmed</c> when Loki's answers could not settle it), dropped (with our reason), or
+/// failed (the invocation fails so Lambda retries the event).
 /// </summary>
 public sealed class InvocationSummary
 {
@@ -22,6 +23,12 @@ public sealed class InvocationSummary
     public SortedDictionary<string, int> Rejected { get; } = new(StringComparer.Ordinal);
     public SortedDictionary<string, int> Dropped { get; } = new(StringComparer.Ordinal);
     public int LinesTruncated { get; set; }
+
+    /// <summary>Entries stored without their structured metadata, because Loki does not accept it (they are also in <see cref="EntriesPushed"/>).</summary>
+    public int MetadataDropped { get; set; }
+
+    /// <summary>Requests sent again after a 400 to find out which entries Loki kept.</summary>
+    public int VerificationPushes { get; set; }
     public int Batches { get; set; }
     public List<int> FailedBatches { get; } = [];
     public long BytesSent { get; set; }
@@ -84,6 +91,7 @@ public sealed class InvocationSummary
         WriteCounts(writer, "rejected", Rejected);
         WriteCounts(writer, "dropped", Dropped);
         writer.WriteNumber("entries_failed", EntriesFailed);
+        writer.WriteNumber("metadata_dropped", MetadataDropped);
         writer.WriteNumber("lines_truncated", LinesTruncated);
         writer.WriteNumber("batches", Batches);
         if (FailedBatches.Count > 0)
@@ -102,6 +110,11 @@ public sealed class InvocationSummary
         if (Splits > 0)
         {
             writer.WriteNumber("splits", Splits);
+        }
+
+        if (VerificationPushes > 0)
+        {
+            writer.WriteNumber("verification_pushes", VerificationPushes);
         }
 
         if (BatchItemFailures is not null)

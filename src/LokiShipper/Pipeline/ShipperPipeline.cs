@@ -247,7 +247,13 @@ public sealed class ShipperPipeline
             if (result is not null)
             {
                 summary.EntriesPushed += result.Accepted;
-                summary.Reject(result.RejectReason ?? "unknown", result.Rejected);
+                foreach (var (reason, count) in result.Rejected)
+                {
+                    summary.Reject(reason, count);
+                }
+
+                summary.MetadataDropped += result.MetadataDropped;
+                summary.VerificationPushes += result.VerificationPushes;
                 summary.BytesSent += result.BytesSent;
                 summary.Retries += result.Retries;
                 continue;

@@ -5,23 +5,25 @@ namespace LokiShipper.Push;
 
 /// <summary>
 /// Local invoke without Loki: writes each push request it would send as one line of Loki JSON (structured metadata
-/// included) to <c>output</c>, and counts every entry as pushed.
+/// included unless <c>STRUCTURED_METADATA=never</c>) to <c>output</c>, and counts every entry as pushed.
 /// </summary>
 public sealed class DryRunSink : ILokiSink
 {
-    private readonly JsonPushEncoder _encoder = new(gzip: false, includeMetadata: true);
+    private readonly JsonPushEncoder _encoder = new(gzip: false);
     private readonly Stream _output;
+    private readonly bool _includeMetadata;
     private readonly SemaphoreSlim _lock = new(1, 1);
 
-    public DryRunSink(Stream output)
+    public DryRunSink(Stream output, bool includeMetadata = true)
     {
         _output = output ?? throw new ArgumentNullException(nameof(output));
+        _includeMetadata = includeMetadata;
     }
 
     public async Task<PushResult> PushAsync(PushBatch batch, DateTimeOffset giveUpAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        using var encoded = _encoder.Encode(batch);
+        using var encoded = _encoder.Encode(batch, _includeMetadata);
         await _lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -34,6 +36,6 @@ public sealed class DryRunSink : ILokiSink
             _lock.Release();
         }
 
-        return new PushResult(batch.EntryCount, 0, null, encoded.Length, 0);
+        return PushResult.AllStored(batch.EntryCount, encoded.Length);
     }
 }

@@ -5,7 +5,9 @@ using System.Net.Security;
 using System.Reflection;
 using LokiShipper.Batching;
 using LokiShipper.Configuration;
+using LokiShipper.Diagnostics;
 using LokiShipper.Encode;
+using LokiShipper.Push.Rejections;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -15,13 +17,16 @@ namespace LokiShipper.Push;
 /// <summary>
 /// Pushes batches to Loki over HTTP with retries (Polly.Core): 429, 5xx, network errors and per-attempt timeouts are
 /// retried with exponential backoff and jitter, honouring <c>Retry-After</c>; the whole budget ends at
-/// <c>giveUpAt</c>, before the Lambda deadline. A 400 is partial acceptance (not resent); other 4xx fail at once.
+/// <c>giveUpAt</c>, before the Lambda deadline. A validation 400 is partial acceptance: the refused entries are not
+/// resent, and what the body leaves open is found out (<see cref="PartialAcceptance"/>). Other 4xx fail at once.
 /// One instance (and one pooled <see cref="HttpClient"/>) lives as long as the container.
 /// </summary>
 public sealed class LokiHttpSink : ILokiSink
 {
     private const int ExcerptBytes = 1024;
-    private const int RejectionBodyBytes = 64 * 1024;
+    // Loki 3 writes one group per distinct message: 3,500 entries in distinct seconds make ~600 KB. A body cut short
+    // only makes the counts disagree, which is then found out by verification pushes.
+    private const int RejectionBodyBytes = 1024 * 1024;
     private static readonly ResiliencePropertyKey<AttemptState> StateKey = new("LokiShipper.Push.State");
 
     private readonly HttpClient _client;
@@ -30,8 +35,14 @@ public sealed class LokiHttpSink : ILokiSink
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly StructuredMetadataPolicy _metadata;
 
-    public LokiHttpSink(ShipperOptions options, HttpMessageHandler handler, IPushEncoder encoder, TimeProvider time)
+    /// <param name="options">The push settings.</param>
+    /// <param name="handler">The HTTP handler (pooled connections, TLS settings).</param>
+    /// <param name="encoder">Protobuf or JSON.</param>
+    /// <param name="time">The clock for retries and the budget.</param>
+    /// <param name="log">Where the one warning about refused structured metadata goes.</param>
+    public LokiHttpSink(ShipperOptions options, HttpMessageHandler handler, IPushEncoder encoder, TimeProvider time, ShipperLog? log = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         if (options.WriteAddress is null)
@@ -42,6 +53,7 @@ public sealed class LokiHttpSink : ILokiSink
         _encoder = encoder ?? throw new ArgumentNullException(nameof(encoder));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _authorization = options.Credentials.ToAuthorizationHeader();
+        _metadata = new StructuredMetadataPolicy(options.StructuredMetadata, log);
         _client = new HttpClient(handler ?? throw new ArgumentNullException(nameof(handler)), disposeHandler: false)
         {
             // Per-attempt timeouts and the overall budget are Polly's job, driven by the injected TimeProvider.
@@ -107,7 +119,121 @@ public sealed class LokiHttpSink : ILokiSink
     public async Task<PushResult> PushAsync(PushBatch batch, DateTimeOffset giveUpAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        using var encoded = _encoder.Encode(batch);
+        var tally = new PushTally();
+        try
+        {
+            await ShipAsync(batch, _metadata.Send, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PushFailedException ex)
+        {
+            // What every request of this batch cost, not only the one that failed.
+            throw new PushFailedException(ex.Message, tally.Retries, tally.BytesSent, ex.InnerException) { TooLarge = ex.TooLarge };
+        }
+
+        return tally.ToResult();
+    }
+
+    /// <summary>Pushes a batch and settles where each entry ended, finding out what a 400 leaves open.</summary>
+    private async Task ShipAsync(PushBatch batch, bool withMetadata, DateTimeOffset giveUpAt, PushTally tally, CancellationToken cancellationToken)
+    {
+        var answer = await SendAsync(batch, withMetadata, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+        var withheld = !withMetadata && _metadata.CountsDropped;
+        if (answer.Stored)
+        {
+            foreach (var stream in batch.Streams)
+            {
+                foreach (var entry in stream.Entries)
+                {
+                    tally.Stored(entry, withheld);
+                }
+            }
+
+            return;
+        }
+
+        var body = LokiRejectionParser.Parse(answer.Body);
+        if (!body.IsValidation)
+        {
+            if (withMetadata && _metadata.Mode == StructuredMetadataMode.Auto && _encoder is JsonPushEncoder && HasMetadata(batch))
+            {
+                // Loki before 2.9 cannot read a third element in JSON values, and refuses the whole request for it.
+                var without = await SendAsync(batch, withMetadata: false, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+                if (without.Stored || LokiRejectionParser.Parse(without.Body).IsValidation)
+                {
+                    _metadata.Refused(FirstLine(answer.Body));
+                    await SettleAsync(batch, without, withMetadata: false, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+                    return;
+                }
+            }
+
+            throw new PushFailedException($"batch {batch.Index}: Loki refused the whole request with 400 (not a per-entry validation error, so nothing was stored): {Excerpt(answer.Body)}");
+        }
+
+        await SettleAsync(batch, answer, withMetadata, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SettleAsync(PushBatch batch, PushAnswer answer, bool withMetadata, DateTimeOffset giveUpAt, PushTally tally, CancellationToken cancellationToken)
+    {
+        var withheld = !withMetadata && _metadata.CountsDropped;
+        if (answer.Stored)
+        {
+            foreach (var stream in batch.Streams)
+            {
+                foreach (var entry in stream.Entries)
+                {
+                    tally.Stored(entry, withheld);
+                }
+            }
+
+            return;
+        }
+
+        var body = LokiRejectionParser.Parse(answer.Body);
+        var ledger = await PartialAcceptance.ResolveAsync(
+            batch,
+            body,
+            answer,
+            withMetadata,
+            part => SendAsync(part, withMetadata, giveUpAt, tally, cancellationToken),
+            _time,
+            giveUpAt).ConfigureAwait(false);
+        tally.VerificationPushes += ledger.VerificationPushes;
+
+        var offsets = BatchSelection.Offsets(batch);
+        var resend = new List<int>();
+        for (var e = 0; e < ledger.Count; e++)
+        {
+            switch (ledger.FateOf(e))
+            {
+                case EntryFate.Stored:
+                    tally.Stored(BatchSelection.Entry(batch, offsets, e), withheld);
+                    break;
+                case EntryFate.Refused when ledger.ReasonOf(e) == "structured_metadata" && _metadata.Mode == StructuredMetadataMode.Auto:
+                    resend.Add(e);
+                    break;
+                default:
+                    tally.Refused(ledger.ReasonOf(e)!);
+                    break;
+            }
+        }
+
+        if (resend.Count > 0)
+        {
+            // This Loki does not allow structured metadata: the entries go again without it, and no more is sent.
+            _metadata.Refused(body.Findings.FirstOrDefault(f => f.Kind == RejectionKind.StructuredMetadata)?.Text ?? body.FirstError);
+            await ShipAsync(BatchSelection.Select(batch, resend), withMetadata: false, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static bool HasMetadata(PushBatch batch) => batch.Streams.Any(s => s.Entries.Any(e => !e.Metadata.IsEmpty));
+
+    /// <summary>
+    /// One request, retried within the budget: Loki's answer when it is 2xx or 400, else <see cref="PushFailedException"/>.
+    /// Its attempts and bytes are added to <paramref name="tally"/> whatever the outcome.
+    /// </summary>
+    private async Task<PushAnswer> SendAsync(PushBatch batch, bool withMetadata, DateTimeOffset giveUpAt, PushTally tally, CancellationToken cancellationToken)
+    {
+        using var encoded = _encoder.Encode(batch, withMetadata);
         var state = new AttemptState(giveUpAt);
         var left = giveUpAt - _time.GetUtcNow();
         if (left <= TimeSpan.Zero)
@@ -128,6 +254,7 @@ public sealed class LokiHttpSink : ILokiSink
                     using var request = sink.CreateRequest(body);
                     attemptState.Attempts++;
                     attemptState.BytesSent += body.Length;
+                    attemptState.LastSentAt = sink._time.GetUtcNow();
                     return await sink._client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ctx.CancellationToken).ConfigureAwait(false);
                 },
                 context,
@@ -153,6 +280,8 @@ public sealed class LokiHttpSink : ILokiSink
         }
         finally
         {
+            tally.BytesSent += state.BytesSent;
+            tally.Retries += state.Retries;
             ResilienceContextPool.Shared.Return(context);
         }
     }
@@ -246,26 +375,18 @@ public sealed class LokiHttpSink : ILokiSink
         body.Contains("ResourceExhausted", StringComparison.Ordinal)
         || body.Contains("larger than max", StringComparison.OrdinalIgnoreCase);
 
-    private async Task<PushResult> InterpretAsync(HttpResponseMessage response, PushBatch batch, EncodedRequest encoded, AttemptState state, CancellationToken cancellationToken)
+    private async Task<PushAnswer> InterpretAsync(HttpResponseMessage response, PushBatch batch, EncodedRequest encoded, AttemptState state, CancellationToken cancellationToken)
     {
         var status = (int)response.StatusCode;
+        var sentAtNs = (state.LastSentAt - DateTimeOffset.UnixEpoch).Ticks * 100;
         if (status is >= 200 and < 300)
         {
-            return new PushResult(batch.EntryCount, 0, null, state.BytesSent, state.Retries);
+            return new PushAnswer(true, string.Empty, sentAtNs);
         }
 
         if (status == 400)
         {
-            var body = await ReadBodyAsync(response, RejectionBodyBytes, cancellationToken).ConfigureAwait(false);
-            if (LokiRejection.Parse(body, batch) is { } rejection)
-            {
-                return new PushResult(batch.EntryCount - rejection.Rejected, rejection.Rejected, rejection.Reason, state.BytesSent, state.Retries, FirstLine(body));
-            }
-
-            throw new PushFailedException(
-                $"batch {batch.Index}: Loki refused the whole request with 400 (not a per-entry validation error, so nothing was stored): {Excerpt(body)}",
-                state.Retries,
-                state.BytesSent);
+            return new PushAnswer(false, await ReadBodyAsync(response, RejectionBodyBytes, cancellationToken).ConfigureAwait(false), sentAtNs);
         }
 
         if (status == 413 || state.TooLarge)
@@ -296,15 +417,15 @@ public sealed class LokiHttpSink : ILokiSink
             var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                var buffer = new byte[maxBytes];
-                var read = 0;
+                using var body = new MemoryStream();
+                var buffer = new byte[Math.Min(maxBytes, 16 * 1024)];
                 int n;
-                while (read < maxBytes && (n = await stream.ReadAsync(buffer.AsMemory(read), cancellationToken).ConfigureAwait(false)) > 0)
+                while (body.Length < maxBytes && (n = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, maxBytes - body.Length)), cancellationToken).ConfigureAwait(false)) > 0)
                 {
-                    read += n;
+                    body.Write(buffer, 0, n);
                 }
 
-                return System.Text.Encoding.UTF8.GetString(buffer, 0, read).Trim();
+                return System.Text.Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length).Trim();
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or IOException)
@@ -339,5 +460,8 @@ public sealed class LokiHttpSink : ILokiSink
         public string? LastFailure { get; set; }
         public string? GaveUp { get; set; }
         public bool TooLarge { get; set; }
+
+        /// <summary>When the last attempt was sent: the moment Loki's answer (and the limits it applied) refers to.</summary>
+        public DateTimeOffset LastSentAt { get; set; }
     }
 }

@@ -57,13 +57,16 @@ public partial class TemplateTests
     /// <summary>lambda-promtail variables the function recognises only to ignore or refuse them (README, "Migrating").</summary>
     private static readonly string[] LambdaPromtailOnly = [.. ShipperOptionsParser.IgnoredLambdaPromtailVariables, ShipperOptionsParser.RelabelConfigs];
 
+    /// <summary>Earlier names of ours the function still reads; the template sets their successors instead.</summary>
+    private static readonly string[] Replaced = [ShipperOptionsParser.JsonStructuredMetadata];
+
     [Fact]
     public async Task The_template_sets_exactly_the_variables_the_function_reads_except_those_Lambda_sets()
     {
         var read = await VariablesReadAtColdStart();
 
         Assert.Equal(
-            read.Except(SetByLambda).Except(LambdaPromtailOnly).Order(StringComparer.Ordinal),
+            read.Except(SetByLambda).Except(LambdaPromtailOnly).Except(Replaced).Order(StringComparer.Ordinal),
             EnvironmentVariables.Keys.Order(StringComparer.Ordinal));
         Assert.All(SetByLambda, name => Assert.Contains(name, read));
     }
@@ -79,6 +82,12 @@ public partial class TemplateTests
             if (SetByLambda.Contains(name))
             {
                 Assert.Equal("set by Lambda", readmeDefault);
+                continue;
+            }
+
+            if (Replaced.Contains(name))
+            {
+                Assert.Equal("(none)", readmeDefault);
                 continue;
             }
 

@@ -32,7 +32,7 @@ public class EncoderTests
     public void Protobuf_snappy_round_trips_through_an_independent_decoder()
     {
         var batch = SampleBatch();
-        using var encoded = new ProtobufSnappyEncoder().Encode(batch);
+        using var encoded = new ProtobufSnappyEncoder().Encode(batch, includeMetadata: true);
 
         Assert.Equal("application/x-protobuf", encoded.ContentType);
         Assert.Null(encoded.ContentEncoding);
@@ -67,7 +67,7 @@ public class EncoderTests
     public void Protobuf_output_is_byte_identical_to_the_generated_serializer()
     {
         var batch = SampleBatch();
-        using var encoded = new ProtobufSnappyEncoder().Encode(batch);
+        using var encoded = new ProtobufSnappyEncoder().Encode(batch, includeMetadata: true);
 
         var expected = new PushRequest();
         foreach (var stream in batch.Streams)
@@ -100,7 +100,7 @@ public class EncoderTests
     [Fact]
     public void Json_body_has_loki_shape_with_nanosecond_strings()
     {
-        using var encoded = new JsonPushEncoder(gzip: false, includeMetadata: false).Encode(SampleBatch());
+        using var encoded = new JsonPushEncoder(gzip: false).Encode(SampleBatch(), includeMetadata: false);
 
         Assert.Equal("application/json", encoded.ContentType);
         using var doc = JsonDocument.Parse(encoded.Memory);
@@ -118,7 +118,7 @@ public class EncoderTests
     [Fact]
     public void Json_gzip_with_metadata_decodes_as_loki_decodes_it()
     {
-        using var encoded = new JsonPushEncoder(gzip: true, includeMetadata: true).Encode(SampleBatch());
+        using var encoded = new JsonPushEncoder(gzip: true).Encode(SampleBatch(), includeMetadata: true);
 
         Assert.Equal("gzip", encoded.ContentEncoding);
         var push = ReceivedPush.Decode(encoded.ContentType, encoded.ContentEncoding, new Dictionary<string, string>(), encoded.Memory.ToArray());
@@ -131,7 +131,7 @@ public class EncoderTests
     [Fact]
     public void Json_leaves_structured_metadata_out_unless_asked()
     {
-        using var encoded = new JsonPushEncoder(gzip: false, includeMetadata: false).Encode(SampleBatch());
+        using var encoded = new JsonPushEncoder(gzip: false).Encode(SampleBatch(), includeMetadata: false);
 
         Assert.DoesNotContain("log_stream", Encoding.UTF8.GetString(encoded.Memory.Span));
     }
@@ -139,7 +139,7 @@ public class EncoderTests
     [Fact]
     public void Snappy_body_is_the_block_format_not_the_framed_format()
     {
-        using var encoded = new ProtobufSnappyEncoder().Encode(SampleBatch());
+        using var encoded = new ProtobufSnappyEncoder().Encode(SampleBatch(), includeMetadata: true);
 
         // The framed format starts with the stream identifier chunk 0xff 06 00 00 "sNaPpY".
         Assert.NotEqual(0xff, encoded.Memory.Span[0]);

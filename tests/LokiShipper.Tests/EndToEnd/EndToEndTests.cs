@@ -140,14 +140,16 @@ public sealed class EndToEndTests : IAsyncLifetime
             return; // the receiver scripts the 400; a real Loki decides for itself
         }
 
-        _target.Receiver!.Enqueue(_target.Receiver.RejectLinesContaining("STALE"));
-        var payload = TestEvents.CloudWatch(LogGroup, "s", (_baseMs, "fresh 1"), (_baseMs + 1, "STALE line"), (_baseMs + 2, "fresh 2"));
+        // Loki 3 counts the two refused entries ("2 errors like: …"): nothing is left to find out.
+        var stale = _baseMs - (long)TimeSpan.FromDays(8).TotalMilliseconds;
+        _target.Receiver!.Rule = _target.Receiver.RefuseOlderThan((_baseMs - (long)TimeSpan.FromDays(7).TotalMilliseconds) * 1_000_000, LokiVersion.Loki3);
+        var payload = TestEvents.CloudWatch(LogGroup, "s", (stale, "STALE line"), (stale, "STALE line"), (_baseMs + 1, "fresh 1"), (_baseMs + 2, "fresh 2"));
 
         var response = System.Text.Encoding.UTF8.GetString(await Handler().HandleAsync(payload, Context(), CancellationToken.None));
 
         Assert.Single(_target.Receiver.Received);
         Assert.Equal(["fresh 1", "fresh 2"], Assert.Single(await _target.StoredStreamsAsync("log_group", LogGroup, 2)).Entries.Select(e => e.Line));
-        Assert.Contains("\"entries_in\":3,\"entries_pushed\":2,\"entries_rejected\":1,\"rejected\":{\"entry_too_far_behind\":1}", response);
+        Assert.Contains("\"entries_in\":4,\"entries_pushed\":2,\"entries_rejected\":2,\"rejected\":{\"too_old\":2}", response);
     }
 
     [Fact]

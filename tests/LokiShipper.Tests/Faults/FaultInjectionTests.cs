@@ -191,23 +191,39 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         Row("413 above 4 entries per request", 16, lines, Receiver, summary);
     }
 
+    /// <summary>
+    /// Lines 0 and 1 are 8 days (too old) or 2 hours (too far behind) older than the rest, 3 and 7 the long ones; the
+    /// receiver refuses as Loki does and answers in its words.
+    /// </summary>
     [Theory]
-    [InlineData("line too long", "Max entry size '262144' bytes exceeded for stream '{service_name=\"faults\"}' while adding an entry with length '300000' bytes", "line_too_long")]
-    [InlineData("too old", "entry for stream '{service_name=\"faults\"}' has timestamp too old: 2026-11-01T00:00:00Z, oldest acceptable timestamp is: 2026-11-15T12:00:00Z", "too_old")]
-    [InlineData("entry too far behind", "entry with timestamp 2026-11-22 11:00:00 +0000 UTC ignored, reason: 'entry too far behind, oldest acceptable timestamp is: 2026-11-22T11:30:00Z',", "entry_too_far_behind")]
-    public async Task Partial_acceptance_stores_the_rest_counts_the_rejected_and_resends_nothing(string fault, string lokiMessage, string reason)
+    [InlineData("line too long (Loki 3)", "line_too_long", 1)]
+    [InlineData("too old (Loki 3)", "too_old", 1)]
+    [InlineData("too old (Loki 2, one message: the rest is pushed again to verify)", "too_old", 2)]
+    [InlineData("entry too far behind (Loki 3 ingester)", "entry_too_far_behind", 1)]
+    public async Task Partial_acceptance_stores_the_rest_and_counts_exactly_what_loki_refused(string fault, string reason, int requests)
     {
-        Receiver.Enqueue(Receiver.RejectLinesContaining("REJECT", lokiMessage));
-        var lines = Lines(10, i => i is 3 or 7 ? $"REJECT {i}" : $"line {i}");
+        var back = reason == "too_old" ? TimeSpan.FromDays(8) : TimeSpan.FromHours(2);
+        var lines = Lines(10, i => i is 3 or 7 ? $"long {i} " + new string('x', 200) : $"line {i}")
+            .Select((l, i) => (TimestampMs: i < 2 && reason != "line_too_long" ? l.TimestampMs - (long)back.TotalMilliseconds : l.TimestampMs, l.Message))
+            .ToArray();
+        var refusedIndexes = reason == "line_too_long" ? new[] { 3, 7 } : [0, 1];
+        var newestNs = lines.Max(l => l.TimestampMs) * 1_000_000;
+        Receiver.Rule = fault switch
+        {
+            _ when reason == "line_too_long" => Receiver.RefuseLinesLongerThan(200, LokiVersion.Loki3),
+            _ when reason == "entry_too_far_behind" => Receiver.RefuseBehind(newestNs, TimeSpan.FromHours(1)),
+            _ => Receiver.RefuseOlderThan(newestNs - (long)TimeSpan.FromDays(7).TotalMicroseconds * 1000, fault.Contains("Loki 2", StringComparison.Ordinal) ? LokiVersion.Loki2 : LokiVersion.Loki3),
+        };
 
         var (summary, failure) = await InvokeAsync(Handler(Receiver.PushUrl), lines);
 
         Assert.Null(failure);
-        Assert.Single(Receiver.Received);
-        StoredExactlyOnce(Receiver, lines.Where(l => !l.Message.StartsWith("REJECT", StringComparison.Ordinal)));
-        Assert.Equal(2, summary.GetProperty("entries_rejected").GetInt32());
-        Assert.Equal(2, summary.GetProperty("rejected").GetProperty(reason).GetInt32());
-        Assert.Equal(8, summary.GetProperty("entries_pushed").GetInt32());
+        Assert.Equal(requests, Receiver.Received.Count);
+        var kept = lines.Where((_, i) => !refusedIndexes.Contains(i)).ToList();
+        var copies = Receiver.StoredCopies;
+        Assert.All(kept, l => Assert.Equal(requests, copies.GetValueOrDefault((l.TimestampMs * 1_000_000, l.Message)))); // Loki keeps one of them
+        Assert.All(refusedIndexes, i => Assert.False(copies.ContainsKey((lines[i].TimestampMs * 1_000_000, lines[i].Message))));
+        Assert.Equal((8, 2, 2), (summary.GetProperty("entries_pushed").GetInt32(), summary.GetProperty("entries_rejected").GetInt32(), summary.GetProperty("rejected").GetProperty(reason).GetInt32()));
         Row($"400 partial acceptance: {fault}", 8, lines, Receiver, summary);
     }
 

@@ -155,7 +155,7 @@ public sealed class RedriveAndSplitTests : IAsyncLifetime
         Assert.Equal("LokiShipper", directive.GetProperty("Namespace").GetString());
         Assert.Equal(["FunctionName"], directive.GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()));
         Assert.Equal(
-            ["EntriesIn", "EntriesPushed", "EntriesRejected", "EntriesDropped", "EntriesFailed", "InvalidRecords", "Retries", "BytesSent", "PushLatency"],
+            ["EntriesIn", "EntriesPushed", "EntriesRejected", "EntriesDropped", "EntriesFailed", "MetadataDropped", "InvalidRecords", "Retries", "BytesSent", "PushLatency"],
             directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()));
         Assert.Equal("lokishipper-shipper", emf.GetProperty("FunctionName").GetString());
         Assert.Equal(2, emf.GetProperty("EntriesIn").GetInt32());

@@ -22,7 +22,7 @@ public class ShipperPipelineTests
             {
                 // A batch is only valid while it is being pushed (its entries are pooled): keep a copy.
                 _pushed.Add((b with { Streams = b.Streams.Select(st => st with { Entries = st.Entries.ToList() }).ToList() }, g));
-                return Task.FromResult(new PushResult(b.EntryCount, 0, null, 100, 0));
+                return Task.FromResult(PushResult.AllStored(b.EntryCount, 100));
             });
 
     private ShipperPipeline Pipeline(params (string, string)[] variables) => new(TestOptions.From(variables), _sink.Object, _time);
@@ -107,7 +107,7 @@ public class ShipperPipelineTests
         _sink.Setup(s => s.PushAsync(It.IsAny<PushBatch>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
             .Returns((PushBatch b, DateTimeOffset _, CancellationToken _) => b.Index == 1
                 ? Task.FromException<PushResult>(new PushFailedException("batch 1: Loki answered 403 Forbidden, which retrying cannot fix: denied", 0, 50))
-                : Task.FromResult(new PushResult(b.EntryCount, 0, null, 100, 1)));
+                : Task.FromResult(PushResult.AllStored(b.EntryCount, 100, retries: 1)));
         var events = Enumerable.Range(0, 30).Select(i => ((long)i, new string('x', 100))).ToArray();
 
         var summary = await Pipeline(("BATCH_SIZE", "1200"), ("KEEP_STREAM", "true")).RunAsync(TestEvents.CloudWatch("/g", "s", events), Context(), CancellationToken.None);
@@ -125,7 +125,7 @@ public class ShipperPipelineTests
     public async Task Rejected_entries_are_counted_with_lokis_reason()
     {
         _sink.Setup(s => s.PushAsync(It.IsAny<PushBatch>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
-            .ReturnsAsync((PushBatch b, DateTimeOffset _, CancellationToken _) => new PushResult(b.EntryCount - 2, 2, "too_old", 10, 0));
+            .ReturnsAsync((PushBatch b, DateTimeOffset _, CancellationToken _) => new PushResult(b.EntryCount - 2, new Dictionary<string, int> { ["too_old"] = 2 }, 0, 10, 0, 0));
 
         var summary = await Pipeline().RunAsync(TestEvents.CloudWatch("/g", "s", (1, "a"), (2, "b"), (3, "c")), Context(), CancellationToken.None);
 

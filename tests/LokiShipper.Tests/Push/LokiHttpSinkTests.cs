@@ -1,6 +1,7 @@
 using System.Net.Http;
 using LokiShipper.Batching;
 using LokiShipper.Configuration;
+using LokiShipper.Diagnostics;
 using LokiShipper.Encode;
 using LokiShipper.Labels;
 using LokiShipper.Push;
@@ -21,8 +22,10 @@ public class LokiHttpSinkTests
         _handler = new ScriptedHandler(_time);
     }
 
-    private static PushBatch Batch(int entries = 3) =>
-        new(0, [new LokiStream(Labels, Enumerable.Range(0, entries).Select(i => LokiEntry.FromText(1_795_000_000_000_000_000 + i, $"line {i}", StructuredMetadata.Empty)).ToList())], entries, entries * 6);
+    private static readonly StructuredMetadata LogStream = new([new("log_stream", "s1")]);
+
+    private static PushBatch Batch(int entries = 3, bool metadata = false) =>
+        new(0, [new LokiStream(Labels, Enumerable.Range(0, entries).Select(i => LokiEntry.FromText(1_795_000_000_000_000_000 + i, $"line {i}", metadata ? LogStream : StructuredMetadata.Empty)).ToList())], entries, entries * 6);
 
     private LokiHttpSink Sink(params (string, string)[] extra)
     {
@@ -39,7 +42,7 @@ public class LokiHttpSinkTests
 
         var result = await FakeClock.RunAsync(_time, sink.PushAsync(Batch(), FakeClock.Start.AddSeconds(30), CancellationToken.None));
 
-        Assert.Equal(new PushResult(3, 0, null, _handler.Requests[0].Body.Length, 0), result);
+        Assert.Equal((3, 0, (long)_handler.Requests[0].Body.Length, 0), (result.Accepted, result.RejectedCount, result.BytesSent, result.Retries));
         var request = Assert.Single(_handler.Requests).Request;
         Assert.Equal(HttpMethod.Post, request.Method);
         Assert.Equal("http://loki.test:3100/loki/api/v1/push", request.RequestUri!.ToString());
@@ -128,14 +131,125 @@ public class LokiHttpSinkTests
     }
 
     [Fact]
-    public async Task A_400_is_partial_acceptance_and_not_retried()
+    public async Task A_400_from_the_ingester_names_its_stream_and_the_oldest_entries_it_refused()
     {
-        _handler.ThenStatus(400, "user 'fake', total ignored: 2 out of 3 for stream: {service_name=\"checkout\"}\n(entry too far behind)");
+        // Loki 3.4.6's words (TestData/loki-400/too-far-behind.loki-3.json), for this batch's stream.
+        _handler.ThenStatus(400, """
+            entry with timestamp 2026-11-18 11:06:40 +0000 UTC ignored, reason: 'entry too far behind, entry timestamp is: 2026-11-18T11:06:40Z, oldest acceptable timestamp is: 2026-11-18T12:00:00Z',
+            entry with timestamp 2026-11-18 11:06:40.000000001 +0000 UTC ignored, reason: 'entry too far behind, entry timestamp is: 2026-11-18T11:06:40Z, oldest acceptable timestamp is: 2026-11-18T12:00:00Z',
+            user 'fake', total ignored: 2 out of 3 for stream: {service_name="checkout"}
+            """);
 
         var result = await FakeClock.RunAsync(_time, Sink().PushAsync(Batch(), FakeClock.Start.AddSeconds(30), CancellationToken.None));
 
         Assert.Single(_handler.Requests);
-        Assert.Equal((1, 2, "entry_too_far_behind", 0), (result.Accepted, result.Rejected, result.RejectReason, result.Retries));
+        Assert.Equal((1, "entry_too_far_behind:2", 0, 0), (result.Accepted, Reasons(result), result.Retries, result.VerificationPushes));
+    }
+
+    [Fact]
+    public async Task A_single_message_400_is_verified_by_pushing_the_rest_again()
+    {
+        // Loki 2.7.5 names only the last refused entry; the limit it quotes refuses the first two of this batch.
+        _handler.ThenStatus(400, "entry for stream '{service_name=\"checkout\"}' has timestamp too old: 2026-11-18T11:06:39Z, oldest acceptable timestamp is: 2026-11-18T11:06:40Z");
+        var batch = new PushBatch(0, [new LokiStream(Labels, [
+            LokiEntry.FromText(1_795_000_000_000_000_000 - 5, "old 1", StructuredMetadata.Empty),
+            LokiEntry.FromText(1_795_000_000_000_000_000 - 1, "old 2", StructuredMetadata.Empty),
+            LokiEntry.FromText(1_795_000_001_000_000_000, "kept 1", StructuredMetadata.Empty),
+            LokiEntry.FromText(1_795_000_002_000_000_000, "kept 2", StructuredMetadata.Empty)])], 4, 40);
+
+        var result = await FakeClock.RunAsync(_time, Sink().PushAsync(batch, FakeClock.Start.AddSeconds(30), CancellationToken.None));
+
+        Assert.Equal(2, _handler.Requests.Count);
+        Assert.Equal(["kept 1", "kept 2"], Decode(1).Entries.Select(e => e.Line));
+        Assert.Equal((2, "too_old:2", 1), (result.Accepted, Reasons(result), result.VerificationPushes));
+        Assert.Equal(_handler.Requests.Sum(r => (long)r.Body.Length), result.BytesSent);
+    }
+
+    [Fact]
+    public async Task Entries_whose_fate_the_answers_leave_open_are_unconfirmed_never_pushed()
+    {
+        _handler.ThenStatus(400, "entry for stream '{service_name=\"checkout\"}' has timestamp too old: 2026-11-18T11:06:39Z, oldest acceptable timestamp is: 2026-11-18T11:06:40Z");
+        for (var i = 0; i < 100; i++)
+        {
+            _handler.ThenStatus(503, "ingester unavailable");
+        }
+
+        var result = await FakeClock.RunAsync(_time, Sink().PushAsync(Batch(), FakeClock.Start.AddSeconds(5), CancellationToken.None));
+
+        Assert.Equal((0, "unconfirmed:3", 1), (result.Accepted, Reasons(result), result.VerificationPushes));
+    }
+
+    [Fact]
+    public async Task Refused_structured_metadata_is_dropped_once_and_the_entries_sent_again_without_it()
+    {
+        var log = new StringWriter();
+        var sink = new LokiHttpSink(TestOptions.From(("WRITE_ADDRESS", "http://loki.test")), _handler, new ProtobufSnappyEncoder(), _time, new ShipperLog(log, LogLevel.Info));
+        // Loki 3.4.6 upgraded from 2.x (TestData/loki-400/structured-metadata.loki-3-upgraded.json).
+        _handler.ThenStatus(400, "3 errors like: stream '{service_name=\"checkout\"}' includes structured metadata, but this feature is disallowed. Please see `limits_config.allow_structured_metadata` or contact your Loki administrator to enable it.");
+
+        var first = await FakeClock.RunAsync(_time, sink.PushAsync(Batch(metadata: true), FakeClock.Start.AddSeconds(30), CancellationToken.None));
+        var second = await FakeClock.RunAsync(_time, sink.PushAsync(Batch(metadata: true), FakeClock.Start.AddSeconds(30), CancellationToken.None));
+
+        Assert.Equal((3, "", 3), (first.Accepted, Reasons(first), first.MetadataDropped));
+        Assert.Equal((3, "", 3), (second.Accepted, Reasons(second), second.MetadataDropped));
+        Assert.Equal(3, _handler.Requests.Count);
+        Assert.Equal("s1", Decode(0).Entries[0].Metadata["log_stream"]);
+        Assert.All([Decode(1), Decode(2)], stream => Assert.All(stream.Entries, e => Assert.Empty(e.Metadata)));
+        var warning = Assert.Single(log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("\"level\":\"warn\"", warning);
+        Assert.Contains("includes structured metadata, but this feature is disallowed", warning);
+        Assert.Contains("allow_structured_metadata: true", warning);
+        Assert.Contains("KEEP_STREAM=true", warning);
+    }
+
+    [Fact]
+    public async Task With_structured_metadata_always_refused_entries_are_counted_and_not_resent()
+    {
+        _handler.ThenStatus(400, "3 errors like: stream '{service_name=\"checkout\"}' includes structured metadata, but this feature is disallowed. Please see `limits_config.allow_structured_metadata` or contact your Loki administrator to enable it.");
+
+        var result = await FakeClock.RunAsync(_time, Sink(("STRUCTURED_METADATA", "always")).PushAsync(Batch(metadata: true), FakeClock.Start.AddSeconds(30), CancellationToken.None));
+
+        Assert.Single(_handler.Requests);
+        Assert.Equal((0, "structured_metadata:3", 0), (result.Accepted, Reasons(result), result.MetadataDropped));
+    }
+
+    [Fact]
+    public async Task With_structured_metadata_never_none_is_sent_and_none_counted_dropped()
+    {
+        var result = await FakeClock.RunAsync(_time, Sink(("STRUCTURED_METADATA", "never")).PushAsync(Batch(metadata: true), FakeClock.Start.AddSeconds(30), CancellationToken.None));
+
+        Assert.All(Decode(0).Entries, e => Assert.Empty(e.Metadata));
+        Assert.Equal((3, 0), (result.Accepted, result.MetadataDropped));
+    }
+
+    [Fact]
+    public async Task A_json_body_loki_2_cannot_read_for_its_metadata_is_sent_again_without_it()
+    {
+        var options = TestOptions.From(("WRITE_ADDRESS", "http://loki.test"), ("LOKI_PUSH_FORMAT", "json"));
+        var sink = new LokiHttpSink(options, _handler, ShipperComposition.CreateEncoder(options), _time);
+        // Loki 2.7.5 (TestData/loki-400/structured-metadata.loki-2.json): the whole body refused, nothing stored.
+        _handler.ThenStatus(400, "loghttp.PushRequest.Streams: []*loghttp.Stream: unmarshalerDecoder: Value is string, but can't find closing '\"' symbol, error found in #10 byte of ...|\": \"s\"}]]}, {\"stream|...");
+
+        var result = await FakeClock.RunAsync(_time, sink.PushAsync(Batch(metadata: true), FakeClock.Start.AddSeconds(30), CancellationToken.None));
+        await FakeClock.RunAsync(_time, sink.PushAsync(Batch(metadata: true), FakeClock.Start.AddSeconds(30), CancellationToken.None));
+
+        Assert.Equal((3, 3, 0), (result.Accepted, result.MetadataDropped, result.VerificationPushes));
+        Assert.Equal(3, _handler.Requests.Count);
+        Assert.Equal("s1", Decode(0).Entries[0].Metadata["log_stream"]);
+        Assert.All([Decode(1), Decode(2)], stream => Assert.All(stream.Entries, e => Assert.Empty(e.Metadata)));
+    }
+
+    private static string Reasons(PushResult result) =>
+        string.Join(' ', result.Rejected.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}:{r.Value}"));
+
+    private ReceivedStream Decode(int request)
+    {
+        var (_, message, body) = _handler.Requests[request];
+        return ReceivedPush.Decode(
+            message.Content!.Headers.ContentType!.ToString(),
+            message.Content.Headers.ContentEncoding.FirstOrDefault(),
+            new Dictionary<string, string>(),
+            body).Streams.Single();
     }
 
     [Fact]

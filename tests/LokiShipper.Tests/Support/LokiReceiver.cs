@@ -84,36 +84,88 @@ public sealed class LokiReceiver : IAsyncDisposable
     };
 
     /// <summary>
-    /// Loki's partial acceptance: entries whose line contains <paramref name="marker"/> are refused as too old, the
-    /// others are stored, and the answer is a 400 in the ingester's words.
+    /// Loki's distributor refusing entries older than <paramref name="cutoffNs"/> (<c>reject_old_samples_max_age</c>):
+    /// it stores the others and answers 400 in the words of <paramref name="version"/> (see TestData/loki-400).
     /// </summary>
-    public LokiResponder RejectLinesContaining(string marker, string? lokiMessage = null) => async (http, push) =>
+    public LokiResponder RefuseOlderThan(long cutoffNs, LokiVersion version) => RefuseEntries(
+        version,
+        (_, e) => e.TimestampNs < cutoffNs,
+        (labels, e) => $"entry for stream '{labels}' has timestamp too old: {Rfc3339(e.TimestampNs)}, oldest acceptable timestamp is: {Rfc3339(cutoffNs)}");
+
+    /// <summary>Loki's distributor refusing lines longer than <paramref name="maxBytes"/> (<c>max_line_size</c>).</summary>
+    public LokiResponder RefuseLinesLongerThan(int maxBytes, LokiVersion version) => RefuseEntries(
+        version,
+        (_, e) => System.Text.Encoding.UTF8.GetByteCount(e.Line) > maxBytes,
+        (labels, e) => $"Max entry size '{maxBytes}' bytes exceeded for stream '{labels}' while adding an entry with length '{System.Text.Encoding.UTF8.GetByteCount(e.Line)}' bytes");
+
+    /// <summary>
+    /// Loki 3's ingester refusing entries more than its out-of-order window behind <paramref name="newestNs"/>, the
+    /// newest it holds for every stream: it lists at most 10 refused entries and the total of the last stream that
+    /// failed, and stores the rest.
+    /// </summary>
+    public LokiResponder RefuseBehind(long newestNs, TimeSpan window) => async (http, push) =>
     {
+        var cutoff = newestNs - (long)window.TotalMicroseconds * 1000;
         var kept = new List<ReceivedStream>();
-        var messages = new List<string>();
+        string? answer = null;
         foreach (var stream in push.Streams)
         {
-            var refused = stream.Entries.Where(e => e.Line.Contains(marker, StringComparison.Ordinal)).ToList();
+            var refused = stream.Entries.Where(e => e.TimestampNs < cutoff).ToList();
             kept.Add(stream with { Entries = stream.Entries.Except(refused).ToList() });
             if (refused.Count > 0)
             {
-                if (lokiMessage is not null)
-                {
-                    // The distributor's words: one line per refused entry, no total.
-                    messages.AddRange(refused.Select(_ => lokiMessage));
-                    continue;
-                }
-
-                messages.AddRange(refused.Select(e =>
-                    $"entry with timestamp {DateTimeOffset.FromUnixTimeMilliseconds(e.TimestampNs / 1_000_000):O} ignored, reason: 'entry too far behind, oldest acceptable timestamp is: 2026-01-01T00:00:00Z',"));
-                messages.Add($"user 'fake', total ignored: {refused.Count} out of {stream.Entries.Count} for stream: {stream.LabelsText}");
+                var lines = refused.Take(10).Select(e =>
+                    $"entry with timestamp {GoTime(e.TimestampNs)} ignored, reason: 'entry too far behind, entry timestamp is: {Rfc3339(e.TimestampNs)}, oldest acceptable timestamp is: {Rfc3339(cutoff)}',");
+                answer = string.Join('\n', lines) + $"\nuser 'fake', total ignored: {refused.Count} out of {stream.Entries.Count} for stream: {Loki3Labels(stream)}";
             }
         }
 
-        _accepted.Enqueue(push with { Streams = kept });
-        http.Response.StatusCode = 400;
-        await http.Response.WriteAsync(string.Join('\n', messages));
+        await Answer(http, push with { Streams = kept }, answer);
     };
+
+    private LokiResponder RefuseEntries(LokiVersion version, Func<ReceivedStream, ReceivedEntry, bool> refuses, Func<string, ReceivedEntry, string> message) => async (http, push) =>
+    {
+        var kept = new List<ReceivedStream>();
+        var errors = new List<string>();
+        foreach (var stream in push.Streams)
+        {
+            var refused = stream.Entries.Where(e => refuses(stream, e)).ToList();
+            kept.Add(stream with { Entries = stream.Entries.Except(refused).ToList() });
+            var labels = version == LokiVersion.Loki2 ? stream.LabelsText : Loki3Labels(stream);
+            errors.AddRange(refused.Select(e => message(labels, e)));
+        }
+
+        string? answer = errors.Count == 0 ? null
+            : version == LokiVersion.Loki2 ? errors[^1] // Loki 2 keeps the last error it met
+            : errors.Count == 1 ? errors[0] // Loki 3, one error: no count
+            : string.Join("; ", errors.GroupBy(e => e, StringComparer.Ordinal).Select(g => $"{g.Count()} errors like: {g.Key}"));
+        await Answer(http, push with { Streams = kept }, answer);
+    };
+
+    private async Task Answer(HttpContext http, ReceivedPush stored, string? refusal)
+    {
+        _accepted.Enqueue(stored);
+        http.Response.StatusCode = refusal is null ? 204 : 400;
+        if (refusal is not null)
+        {
+            await http.Response.WriteAsync(refusal);
+        }
+    }
+
+    /// <summary>The stream as Loki 3 prints it: with the <c>service_name</c> it adds when none was sent.</summary>
+    private static string Loki3Labels(ReceivedStream stream) => stream.Labels.ContainsKey("service_name")
+        ? stream.LabelsText
+        : "{" + string.Join(", ", stream.Labels.Append(new("service_name", "unknown_service")).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={LokiShipper.Labels.GoQuote.Quote(l.Value)}")) + "}";
+
+    private static string Rfc3339(long ns) => DateTimeOffset.FromUnixTimeMilliseconds(Math.DivRem(ns, 1_000_000_000L, out _) * 1000).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Go's time.String() in UTC: <c>2026-11-30 10:22:42.679308762 +0000 UTC</c>, trailing zeros of the fraction dropped.</summary>
+    private static string GoTime(long ns)
+    {
+        var seconds = Math.DivRem(ns, 1_000_000_000L, out var fraction);
+        var text = DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        return fraction == 0 ? $"{text} +0000 UTC" : $"{text}.{fraction:D9}".TrimEnd('0') + " +0000 UTC";
+    }
 
     private async Task HandleAsync(HttpContext http)
     {
