@@ -137,36 +137,23 @@ public sealed class LokiHttpSink : ILokiSink
     private async Task ShipAsync(PushBatch batch, bool withMetadata, DateTimeOffset giveUpAt, PushTally tally, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(batch, withMetadata, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
-        var withheld = !withMetadata && _metadata.CountsDropped;
-        if (answer.Stored)
+        if (!answer.Stored && !LokiRejectionParser.Parse(answer.Body).IsValidation)
         {
-            foreach (var stream in batch.Streams)
+            if (!withMetadata || _metadata.Mode != StructuredMetadataMode.Auto || _encoder is not JsonPushEncoder || !HasMetadata(batch))
             {
-                foreach (var entry in stream.Entries)
-                {
-                    tally.Stored(entry, withheld);
-                }
+                throw new PushFailedException($"batch {batch.Index}: Loki refused the whole request with 400 (not a per-entry validation error, so nothing was stored): {Excerpt(answer.Body)}");
             }
 
-            return;
-        }
-
-        var body = LokiRejectionParser.Parse(answer.Body);
-        if (!body.IsValidation)
-        {
-            if (withMetadata && _metadata.Mode == StructuredMetadataMode.Auto && _encoder is JsonPushEncoder && HasMetadata(batch))
+            // Loki before 2.9 cannot read a third element in JSON values, and refuses the whole request for it.
+            var refusal = answer.Body;
+            answer = await SendAsync(batch, withMetadata: false, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+            if (!answer.Stored && !LokiRejectionParser.Parse(answer.Body).IsValidation)
             {
-                // Loki before 2.9 cannot read a third element in JSON values, and refuses the whole request for it.
-                var without = await SendAsync(batch, withMetadata: false, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
-                if (without.Stored || LokiRejectionParser.Parse(without.Body).IsValidation)
-                {
-                    _metadata.Refused(FirstLine(answer.Body));
-                    await SettleAsync(batch, without, withMetadata: false, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
-                    return;
-                }
+                throw new PushFailedException($"batch {batch.Index}: Loki refused the whole request with 400, with and without structured metadata (not a per-entry validation error, so nothing was stored): {Excerpt(refusal)}");
             }
 
-            throw new PushFailedException($"batch {batch.Index}: Loki refused the whole request with 400 (not a per-entry validation error, so nothing was stored): {Excerpt(answer.Body)}");
+            _metadata.Refused(FirstLine(refusal));
+            withMetadata = false;
         }
 
         await SettleAsync(batch, answer, withMetadata, giveUpAt, tally, cancellationToken).ConfigureAwait(false);

@@ -167,60 +167,39 @@ internal static class RejectionAnalyzer
 
     private static void ApplyTooOld(PushBatch batch, RejectionBody body, int[] named, int[] offsets, RejectionAnalysis analysis, bool grouped)
     {
-        var findings = Indexes(body, RejectionKind.TooOld);
-        if (findings.Count == 0)
-        {
-            return;
-        }
-
         // One limit for the request: now minus reject_old_samples_max_age, printed to the second (rounded down).
-        var cutoff = findings.Select(f => body.Findings[f].CutoffNs).Min();
-        for (var s = 0; s < batch.Streams.Count; s++)
-        {
-            var entries = batch.Streams[s].Entries;
-            var eligible = new List<int>();
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var e = offsets[s] + i;
-                if (analysis.Verdicts[e] == EntryVerdict.Refused)
-                {
-                    continue;
-                }
-
-                eligible.Add(e);
-                if (cutoff is null)
-                {
-                    analysis.Doubt(e, "too_old");
-                }
-                else if (entries[i].TimestampNs < cutoff)
-                {
-                    analysis.Refuse(e, "too_old");
-                }
-                else if (entries[i].TimestampNs < cutoff + Second)
-                {
-                    analysis.Doubt(e, "too_old");
-                }
-            }
-
-            if (grouped)
-            {
-                // The refused are the oldest: the count says where they end.
-                SettleByCount(analysis, eligible, CountFor(body, findings, named, s), "too_old", fromOldest: true);
-            }
-        }
+        var cutoff = body.Findings.Where(f => f.Kind == RejectionKind.TooOld).Min(f => f.CutoffNs);
+        ApplyTimestampLimit(batch, body, named, offsets, analysis, grouped, RejectionKind.TooOld, fromOldest: true, ts =>
+            cutoff is null ? EntryVerdict.Unknown
+            : ts < cutoff ? EntryVerdict.Refused
+            : ts < cutoff + Second ? EntryVerdict.Unknown
+            : EntryVerdict.Stored);
     }
 
     private static void ApplyTooNew(PushBatch batch, RejectionBody body, int[] named, int[] offsets, RejectionAnalysis analysis, bool grouped, long pushedAtNs)
     {
-        var findings = Indexes(body, RejectionKind.TooNew);
+        // The limit (Loki's clock plus creation_grace_period) is not printed: the named entry is past it, and every
+        // entry a second or more newer is too. Between our clock and that, it is to be found out.
+        var newestNamed = body.Findings.Where(f => f.Kind == RejectionKind.TooNew).Min(f => f.EntryNs);
+        ApplyTimestampLimit(batch, body, named, offsets, analysis, grouped, RejectionKind.TooNew, fromOldest: false, ts =>
+            newestNamed is null ? (ts > pushedAtNs ? EntryVerdict.Unknown : EntryVerdict.Stored)
+            : ts >= newestNamed + Second ? EntryVerdict.Refused
+            : ts >= Math.Min(newestNamed.Value, pushedAtNs) ? EntryVerdict.Unknown
+            : EntryVerdict.Stored);
+    }
+
+    /// <summary>Applies a limit on timestamps to every stream; with Loki 3's counts, settles what the limit leaves open.</summary>
+    /// <param name="fromOldest">The refused are each stream's oldest (too old) or newest (too new).</param>
+    /// <param name="classify">What the limit says of a timestamp.</param>
+    private static void ApplyTimestampLimit(PushBatch batch, RejectionBody body, int[] named, int[] offsets, RejectionAnalysis analysis, bool grouped, RejectionKind kind, bool fromOldest, Func<long, EntryVerdict> classify)
+    {
+        var findings = Indexes(body, kind);
         if (findings.Count == 0)
         {
             return;
         }
 
-        // The limit (Loki's clock plus creation_grace_period) is not printed: the named entry is past it, and every
-        // entry a second or more newer is too. Between our clock and that, it is to be found out.
-        var named0 = findings.Select(f => body.Findings[f].EntryNs).Min();
+        var reason = body.Findings[findings[0]].Reason;
         for (var s = 0; s < batch.Streams.Count; s++)
         {
             var entries = batch.Streams[s].Entries;
@@ -234,27 +213,20 @@ internal static class RejectionAnalyzer
                 }
 
                 eligible.Add(e);
-                var ts = entries[i].TimestampNs;
-                if (named0 is null)
+                switch (classify(entries[i].TimestampNs))
                 {
-                    if (ts > pushedAtNs)
-                    {
-                        analysis.Doubt(e, "too_far_in_future");
-                    }
-                }
-                else if (ts >= named0 + Second)
-                {
-                    analysis.Refuse(e, "too_far_in_future");
-                }
-                else if (ts >= Math.Min(named0.Value, pushedAtNs))
-                {
-                    analysis.Doubt(e, "too_far_in_future");
+                    case EntryVerdict.Refused:
+                        analysis.Refuse(e, reason);
+                        break;
+                    case EntryVerdict.Unknown:
+                        analysis.Doubt(e, reason);
+                        break;
                 }
             }
 
             if (grouped)
             {
-                SettleByCount(analysis, eligible, CountFor(body, findings, named, s), "too_far_in_future", fromOldest: false);
+                SettleByCount(analysis, eligible, CountFor(body, findings, named, s), reason, fromOldest);
             }
         }
     }
