@@ -5,6 +5,7 @@ using LokiShipper.Configuration;
 using LokiShipper.Decode;
 using LokiShipper.Labels;
 using LokiShipper.Push;
+using LokiShipper.Push.Rejections;
 using LokiShipper.Runtime;
 
 namespace LokiShipper.Pipeline;
@@ -229,11 +230,19 @@ public sealed class ShipperPipeline
         // thread-pool worker: on 2 cores the two encodes of a 1.4 MB event competed, and the pipeline took 3.65 ms
         // instead of 2.97 ms pushing one at a time (StageBenchmarks, null sink).
         using var slots = new SemaphoreSlim(_options.PushConcurrency);
+        var inOrder = StreamsToPushInOrder(batches);
+        var lastOfStream = new Dictionary<LabelSet, Task>();
         var pushes = new List<Task>(batches.Count);
         foreach (var batch in batches)
         {
+            var after = batch.Streams.Where(s => inOrder.Contains(s.Labels) && lastOfStream.ContainsKey(s.Labels)).Select(s => lastOfStream[s.Labels]).ToArray();
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
-            pushes.Add(PushReleasingAsync(batch, giveUpAt, outcomes, slots, cancellationToken));
+            var push = PushReleasingAsync(batch, after, giveUpAt, outcomes, slots, cancellationToken);
+            pushes.Add(push);
+            foreach (var stream in batch.Streams.Where(s => inOrder.Contains(s.Labels)))
+            {
+                lastOfStream[stream.Labels] = push;
+            }
         }
 
         await Task.WhenAll(pushes).ConfigureAwait(false);
@@ -283,10 +292,29 @@ public sealed class ShipperPipeline
             : new PushFailure($"{failedBatches.Count} of {batches.Count} batches could not be delivered ({failedEntries} entries{retryNote}): {string.Join(" | ", errors)}", firstOrigin);
     }
 
-    private async Task PushReleasingAsync(PushBatch batch, DateTimeOffset giveUpAt, ConcurrentBag<(PushBatch, PushResult?, PushFailedException?)> outcomes, SemaphoreSlim slots, CancellationToken cancellationToken)
+    /// <summary>
+    /// Streams whose entries, over all batches, span more than Loki's out-of-order horizon: their batches go one after
+    /// the other, oldest first. Pushed side by side, a newer batch stored first would make Loki refuse the older one's
+    /// entries as too far behind.
+    /// </summary>
+    private static HashSet<LabelSet> StreamsToPushInOrder(IReadOnlyList<PushBatch> batches)
+    {
+        var spans = new Dictionary<LabelSet, (long Oldest, long Newest)>();
+        foreach (var stream in batches.SelectMany(b => b.Streams))
+        {
+            // A stream's entries are sorted by time, in each batch and from one batch to the next.
+            var (oldest, newest) = (stream.Entries[0].TimestampNs, stream.Entries[^1].TimestampNs);
+            spans[stream.Labels] = spans.TryGetValue(stream.Labels, out var span) ? (Math.Min(span.Oldest, oldest), Math.Max(span.Newest, newest)) : (oldest, newest);
+        }
+
+        return spans.Where(s => s.Value.Newest - s.Value.Oldest > RejectionAnalyzer.OutOfOrderHorizonNs).Select(s => s.Key).ToHashSet();
+    }
+
+    private async Task PushReleasingAsync(PushBatch batch, Task[] after, DateTimeOffset giveUpAt, ConcurrentBag<(PushBatch, PushResult?, PushFailedException?)> outcomes, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         try
         {
+            await Task.WhenAll(after).ConfigureAwait(false);
             await PushSplittingAsync(batch, giveUpAt, outcomes, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -122,7 +122,19 @@ public sealed class LokiHttpSink : ILokiSink
         var tally = new PushTally();
         try
         {
-            await ShipAsync(batch, _metadata.Send, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+            if (batch.Streams.Count > 1 && HasEntryOlderThan(batch, _time.GetUtcNow(), RejectionAnalyzer.OutOfOrderHorizonNs))
+            {
+                // Loki's ingester reports the outcome of a request's last stream only: a refusal as too far behind in
+                // another stream would pass unseen, even behind a 204. Entries old enough for that go one stream per request.
+                foreach (var stream in batch.Streams)
+                {
+                    await ShipAsync(PushBatch.Of(batch.Index, [stream]), _metadata.Send, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                await ShipAsync(batch, _metadata.Send, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (PushFailedException ex)
         {
@@ -210,6 +222,12 @@ public sealed class LokiHttpSink : ILokiSink
             _metadata.Refused(body.Findings.FirstOrDefault(f => f.Kind == RejectionKind.StructuredMetadata)?.Text ?? body.FirstError);
             await ShipAsync(BatchSelection.Select(batch, resend), withMetadata: false, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    private static bool HasEntryOlderThan(PushBatch batch, DateTimeOffset now, long ageNs)
+    {
+        var limit = ((now - DateTimeOffset.UnixEpoch).Ticks * 100) - ageNs;
+        return batch.Streams.Any(s => s.Entries.Any(e => e.TimestampNs < limit));
     }
 
     private static bool HasMetadata(PushBatch batch) => batch.Streams.Any(s => s.Entries.Any(e => !e.Metadata.IsEmpty));

@@ -155,4 +155,32 @@ public class ShipperPipelineTests
 
         Assert.Equal(FakeClock.Start.AddSeconds(budgetEndsAfter), giveUpAt);
     }
+
+    [Theory]
+    [InlineData(30, false)] // a span Loki's out-of-order window covers: batches go side by side
+    [InlineData(90, true)] // wider: the older batch is stored before the newer one is sent
+    public async Task Batches_of_a_stream_spanning_more_than_lokis_out_of_order_window_are_pushed_oldest_first(int spanMinutes, bool inOrder)
+    {
+        var started = new ConcurrentQueue<int>();
+        var firstRelease = new TaskCompletionSource<PushResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _sink.Setup(s => s.PushAsync(It.IsAny<PushBatch>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Returns((PushBatch b, DateTimeOffset _, CancellationToken _) =>
+            {
+                started.Enqueue(b.Index);
+                return b.Index == 0 ? firstRelease.Task : Task.FromResult(PushResult.AllStored(b.EntryCount, 10));
+            });
+        var start = FakeClock.Start.AddHours(-3).ToUnixTimeMilliseconds();
+        var events = Enumerable.Range(0, 20).Select(i => (start + (i * spanMinutes * 60_000L / 19), new string('x', 100))).ToArray();
+
+        // The pipeline starts every push it may before it first waits: what has started when it returns is what went
+        // ahead while the first push was still in flight.
+        var run = Pipeline(("BATCH_SIZE", "1200")).RunAsync(TestEvents.CloudWatch("/g", "s", events), Context(), CancellationToken.None);
+        var startedWhileFirstInFlight = started.Count;
+        firstRelease.SetResult(PushResult.AllStored(10, 10));
+        var summary = await run;
+
+        Assert.Equal((2, 20), (summary.Batches, summary.EntriesPushed));
+        Assert.Equal(inOrder ? 1 : 2, startedWhileFirstInFlight);
+        Assert.Equal([0, 1], started);
+    }
 }

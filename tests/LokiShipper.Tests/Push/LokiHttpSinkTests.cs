@@ -239,6 +239,55 @@ public class LokiHttpSinkTests
         Assert.All([Decode(1), Decode(2)], stream => Assert.All(stream.Entries, e => Assert.Empty(e.Metadata)));
     }
 
+    [Fact]
+    public async Task Streams_with_entries_old_enough_to_be_refused_unseen_go_one_per_request()
+    {
+        // Loki's ingester reports only a request's last stream: a too-far-behind refusal elsewhere would hide behind a 204.
+        var old = (FakeClock.Start.AddHours(-2) - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var batch = PushBatch.Of(0, [
+            new LokiStream(Labels, [LokiEntry.FromText(old, "a", StructuredMetadata.Empty)]),
+            new LokiStream(LabelSet.From([new("service_name", "payments")]), [LokiEntry.FromText(old, "b", StructuredMetadata.Empty)])]);
+        var fresh = PushBatch.Of(1, [
+            new LokiStream(Labels, [LokiEntry.FromText(old + (long)TimeSpan.FromHours(2).TotalMicroseconds * 1000, "c", StructuredMetadata.Empty)]),
+            new LokiStream(LabelSet.From([new("service_name", "payments")]), [LokiEntry.FromText(old + (long)TimeSpan.FromHours(2).TotalMicroseconds * 1000, "d", StructuredMetadata.Empty)])]);
+
+        var sink = Sink();
+        var oldResult = await FakeClock.RunAsync(_time, sink.PushAsync(batch, FakeClock.Start.AddSeconds(30), CancellationToken.None));
+        var freshResult = await FakeClock.RunAsync(_time, sink.PushAsync(fresh, FakeClock.Start.AddSeconds(30), CancellationToken.None));
+
+        Assert.Equal((2, 2), (oldResult.Accepted, freshResult.Accepted));
+        Assert.Equal([["a"], ["b"], ["c", "d"]], _handler.Requests.Select((_, i) => DecodeAll(i)).ToList());
+    }
+
+    [Theory]
+    [InlineData(90, "entry_too_far_behind:1 too_old:1")] // the stream's newest in Loki (limit + 1 h) predates this request: refused then too
+    [InlineData(0, "too_old:1 unconfirmed:1")] // this request's own newest line is the stream's newest: it may have been stored, then overtaken
+    public async Task A_too_far_behind_answer_to_a_verification_push_counts_only_when_loki_held_a_newer_line_before(int lokiNewestAheadMinutes, string rejected)
+    {
+        var now = (FakeClock.Start - DateTimeOffset.UnixEpoch).Ticks * 100;
+        var minute = (long)TimeSpan.FromMinutes(1).TotalMicroseconds * 1000;
+        var batch = PushBatch.Of(0, [new LokiStream(Labels, [
+            LokiEntry.FromText(now - (10 * 24 * 60 * minute), "ten days old", StructuredMetadata.Empty),
+            LokiEntry.FromText(now - (120 * minute), "two hours old", StructuredMetadata.Empty),
+            LokiEntry.FromText(now - minute, "fresh", StructuredMetadata.Empty)])]);
+        var limit = DateTimeOffset.FromUnixTimeMilliseconds((now - minute + (lokiNewestAheadMinutes * minute) - (60 * minute)) / 1_000_000).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        // Loki 3: the distributor's answer hides the ingester's; the verification push of the 2-hour-old line gets the ingester's.
+        _handler.ThenStatus(400, "1 errors like: entry for stream '{service_name=\"checkout\"}' has timestamp too old: 2026-11-12T12:00:00Z, oldest acceptable timestamp is: 2026-11-15T12:00:00Z")
+            .ThenStatus(400, $"entry with timestamp 2026-11-22 10:00:00 +0000 UTC ignored, reason: 'entry too far behind, entry timestamp is: 2026-11-22T10:00:00Z, oldest acceptable timestamp is: {limit}',\nuser 'fake', total ignored: 1 out of 1 for stream: {{service_name=\"checkout\"}}");
+
+        var result = await FakeClock.RunAsync(_time, Sink().PushAsync(batch, FakeClock.Start.AddSeconds(30), CancellationToken.None));
+
+        Assert.Equal(["two hours old"], DecodeAll(1));
+        Assert.Equal((1, rejected, 1), (result.Accepted, Reasons(result), result.VerificationPushes));
+    }
+
+    private List<string> DecodeAll(int request)
+    {
+        var (_, message, body) = _handler.Requests[request];
+        return ReceivedPush.Decode(message.Content!.Headers.ContentType!.ToString(), null, new Dictionary<string, string>(), body)
+            .Streams.SelectMany(s => s.Entries).Select(e => e.Line).ToList();
+    }
+
     private static string Reasons(PushResult result) =>
         string.Join(' ', result.Rejected.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => $"{r.Key}:{r.Value}"));
 

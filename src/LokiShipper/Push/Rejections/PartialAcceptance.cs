@@ -4,21 +4,25 @@ namespace LokiShipper.Push.Rejections;
 
 /// <summary>
 /// Settles where every entry of a request that Loki answered with a validation 400 ended. The body decides what it
-/// can (<see cref="RejectionAnalyzer"/>). The rest is found out by pushing those entries again, as they were: Loki
-/// keeps one copy of an entry it already stored, and refuses again what it refused (its limits only move forward).
-/// A push that still leaves entries open is split in halves, down to single entries, whose answer is plain.
+/// can (<see cref="RejectionAnalyzer"/>). The rest is found out by pushing those entries again, as they were, one
+/// stream per request (Loki's ingester reports the outcome of the last stream of a request only): Loki keeps one copy
+/// of an entry it already stored, and refuses again what it refused (its limits only move forward). A push that still
+/// leaves entries open is split in halves, down to single entries, whose answer is plain.
 /// </summary>
 /// <remarks>
-/// One case is not pushed again: an entry more than <see cref="RejectionAnalyzer.OutOfOrderHorizonNs"/> older than the
-/// newest entry of its stream that Loki stored could be refused as too far behind now although it was stored then.
-/// Such entries are settled through their stream: when a newer entry of that stream, pushed again, turns out to have
-/// been refused as too far behind (or the stream refused), so were they (Loki refuses a stream's oldest); otherwise they
-/// are unconfirmed.
+/// One answer to such a push can mislead: "too far behind" for an entry that was stored, when this request's own
+/// newer entries, stored meanwhile, became the stream's newest. Loki's limit tells which: the oldest acceptable
+/// timestamp plus its out-of-order window (1 h by default) is the stream's newest entry; when that is newer than
+/// anything this request sent for the stream, Loki held it before, the limit is the one the first push met, and the
+/// refusal stands. Otherwise the entry is unconfirmed.
 /// </remarks>
 internal static class PartialAcceptance
 {
     /// <summary>Verification pushes one request may cost.</summary>
     public const int MaxVerificationPushes = 24;
+
+    /// <summary>Loki's default out-of-order window (<c>max_chunk_age</c> / 2).</summary>
+    public static readonly long OutOfOrderWindowNs = (long)TimeSpan.FromHours(1).TotalMicroseconds * 1000;
 
     public static async Task<AcceptanceLedger> ResolveAsync(
         PushBatch batch,
@@ -52,18 +56,18 @@ internal static class PartialAcceptance
             }
         }
 
-        if (open.Count == 0)
+        // The newest entry of each stream this request may have stored: the reference for "too far behind" answers.
+        var newestSent = new long[batch.Streams.Count];
+        for (var s = 0; s < batch.Streams.Count; s++)
         {
-            return ledger;
+            newestSent[s] = Enumerable.Range(offsets[s], batch.Streams[s].Entries.Count)
+                .Where(e => analysis.Verdicts[e] != EntryVerdict.Refused)
+                .Select(e => batch.Streams[s].Entries[e - offsets[s]].TimestampNs)
+                .DefaultIfEmpty(long.MinValue)
+                .Max();
         }
 
-        var (verify, heldBack) = SplitByStreamHorizon(batch, offsets, open, ledger);
-        var queue = new Queue<List<int>>();
-        if (verify.Count > 0)
-        {
-            queue.Enqueue(verify);
-        }
-
+        var queue = new Queue<List<int>>(open.GroupBy(e => BatchSelection.StreamOf(offsets, e)).Select(g => g.ToList()));
         while (queue.TryDequeue(out var entries))
         {
             if (ledger.VerificationPushes >= MaxVerificationPushes || time.GetUtcNow() >= giveUpAt)
@@ -99,6 +103,7 @@ internal static class PartialAcceptance
             }
 
             var verdicts = RejectionAnalyzer.Analyze(part, again, answer.SentAtNs, metadataSent);
+            var stream = BatchSelection.StreamOf(offsets, entries[0]);
             var still = new List<int>();
             for (var k = 0; k < entries.Count; k++)
             {
@@ -106,6 +111,9 @@ internal static class PartialAcceptance
                 {
                     case EntryVerdict.Stored:
                         ledger.Store(entries[k]);
+                        break;
+                    case EntryVerdict.Refused when IsIngesterReason(verdicts.Reasons[k]) && !LimitPredatesRequest(again, newestSent[stream]):
+                        ledger.Unconfirm(entries[k]);
                         break;
                     case EntryVerdict.Refused:
                         ledger.Refuse(entries[k], verdicts.Reasons[k]!);
@@ -137,96 +145,16 @@ internal static class PartialAcceptance
             }
         }
 
-        SettleHeldBack(offsets, heldBack, ledger);
         return ledger;
     }
 
+    private static bool IsIngesterReason(string? reason) => reason is "entry_too_far_behind" or "entry_out_of_order";
+
     /// <summary>
-    /// Splits the open entries into those to push again and those held back: older than their stream's newest entry
-    /// not refused minus the out-of-order horizon. A stream with held-back entries and none to push gets its oldest
-    /// entry within the horizon pushed again as a witness.
+    /// Whether the stream's newest entry, as the ingester's limit gives it (limit + window, to the second), is newer than
+    /// every entry this request sent for it: then Loki held it before the request, and refused the same way then.
     /// </summary>
-    private static (List<int> Verify, Dictionary<int, List<int>> HeldBack) SplitByStreamHorizon(PushBatch batch, int[] offsets, List<int> open, AcceptanceLedger ledger)
-    {
-        var verify = new List<int>();
-        var heldBack = new Dictionary<int, List<int>>();
-        var openSet = open.ToHashSet();
-        for (var s = 0; s < batch.Streams.Count; s++)
-        {
-            var entries = batch.Streams[s].Entries;
-            long? newest = null;
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var e = offsets[s] + i;
-                if (ledger.FateOf(e) != EntryFate.Refused || openSet.Contains(e))
-                {
-                    newest = newest is null ? entries[i].TimestampNs : Math.Max(newest.Value, entries[i].TimestampNs);
-                }
-            }
-
-            if (newest is null)
-            {
-                continue;
-            }
-
-            var horizon = newest.Value - RejectionAnalyzer.OutOfOrderHorizonNs;
-            var held = new List<int>();
-            var verifyCount = verify.Count;
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var e = offsets[s] + i;
-                if (openSet.Contains(e))
-                {
-                    (entries[i].TimestampNs < horizon ? held : verify).Add(e);
-                }
-            }
-
-            if (held.Count == 0)
-            {
-                continue;
-            }
-
-            heldBack[s] = held;
-            if (verify.Count == verifyCount)
-            {
-                var witness = Enumerable.Range(offsets[s], entries.Count)
-                    .FirstOrDefault(e => entries[e - offsets[s]].TimestampNs >= horizon && ledger.FateOf(e) == EntryFate.Stored, -1);
-                if (witness >= 0)
-                {
-                    verify.Add(witness);
-                }
-            }
-        }
-
-        verify.Sort();
-        return (verify, heldBack);
-    }
-
-    /// <summary>Held-back entries follow their stream: refused when a newer entry of it was refused as too far behind or the stream refused, else unconfirmed.</summary>
-    private static void SettleHeldBack(int[] offsets, Dictionary<int, List<int>> heldBack, AcceptanceLedger ledger)
-    {
-        foreach (var (s, held) in heldBack)
-        {
-            string? streamReason = null;
-            for (var e = offsets[s]; e < offsets[s + 1] && streamReason is null; e++)
-            {
-                if (!held.Contains(e) && ledger.FateOf(e) == EntryFate.Refused && ledger.ReasonOf(e) is "entry_too_far_behind" or "entry_out_of_order" or "invalid_labels" or "stream_limit")
-                {
-                    streamReason = ledger.ReasonOf(e);
-                }
-            }
-
-            foreach (var e in held)
-            {
-                if (streamReason is not null)
-                {
-                    ledger.Refuse(e, streamReason);
-                }
-                else
-                {
-                    ledger.Unconfirm(e);
-                }
-            }
-        }
-    }
+    private static bool LimitPredatesRequest(RejectionBody answer, long newestSentNs) =>
+        answer.Findings.FirstOrDefault(f => f.Kind == RejectionKind.TooFarBehind)?.CutoffNs is { } cutoff
+        && cutoff + OutOfOrderWindowNs > newestSentNs + 1_000_000_000L;
 }

@@ -140,8 +140,9 @@ internal static class RejectionAnalyzer
 
     /// <summary>
     /// What the body cannot show. Loki 2 and a single-error Loki 3 answer with one message whatever else was refused:
-    /// every entry not named is to be verified. Whatever the shape, the ingester's refusals are reported for one stream
-    /// at most and not at all beside the distributor's: entries old enough to be too far behind are to be verified.
+    /// every entry not named is to be verified. Whatever the shape, the ingester's refusals are reported for the last
+    /// stream of the request only, and not at all beside the distributor's: entries old enough to be too far behind
+    /// are to be verified.
     /// </summary>
     private static void MarkHidden(PushBatch batch, RejectionBodyShape shape, int[] offsets, RejectionAnalysis analysis, HashSet<int> ingesterNamed, long pushedAtNs)
     {
