@@ -32,4 +32,35 @@ public static class ChildEnvironment
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// Waits until something listens on 127.0.0.1:<paramref name="port"/>, polling every 50 ms up to
+    /// <paramref name="limit"/>; fails at once, with <paramref name="describe"/>'s words, when <paramref name="process"/> exits.
+    /// </summary>
+    public static async Task WaitUntilListeningAsync(Process process, int port, TimeSpan limit, Func<string> describe)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        ArgumentNullException.ThrowIfNull(describe);
+        var attempts = (int)(limit.TotalMilliseconds / 50);
+        for (var attempt = 0; attempt < attempts; attempt++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{describe()} exited with code {process.ExitCode}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50); // waiting for a child process to listen, bounded by the limit
+            }
+        }
+
+        throw new InvalidOperationException($"{describe()} did not listen on 127.0.0.1:{port} within {limit.TotalSeconds:0} s");
+    }
 }

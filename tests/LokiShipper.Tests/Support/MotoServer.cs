@@ -57,7 +57,7 @@ public sealed class MotoServer : IAsyncLifetime
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitUntilListeningAsync(port);
+        await ChildEnvironment.WaitUntilListeningAsync(_process, port, TimeSpan.FromSeconds(30), () => "moto_server");
 
         SecretArn = (await Aws("secretsmanager", "create-secret", "--name", SecretName, "--secret-string", SecretValue, "--query", "ARN", "--output", "text")).Trim();
         await Aws("ssm", "put-parameter", "--name", ParameterName, "--type", "SecureString", "--value", ParameterValue);
@@ -93,29 +93,5 @@ public sealed class MotoServer : IAsyncLifetime
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return process.ExitCode == 0 ? output : throw new InvalidOperationException($"aws {string.Join(' ', args.Take(2))} failed: {error}");
-    }
-
-    private async Task WaitUntilListeningAsync(int port)
-    {
-        for (var attempt = 0; attempt < 300; attempt++)
-        {
-            if (_process!.HasExited)
-            {
-                throw new InvalidOperationException($"moto_server exited with code {_process.ExitCode}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100); // waiting for a child process to listen, bounded to 30 s
-            }
-        }
-
-        throw new InvalidOperationException("moto_server did not start listening within 30 s");
     }
 }
