@@ -149,7 +149,8 @@ public sealed class LokiHttpSink : ILokiSink
     private async Task ShipAsync(PushBatch batch, bool withMetadata, DateTimeOffset giveUpAt, PushTally tally, CancellationToken cancellationToken)
     {
         var answer = await SendAsync(batch, withMetadata, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
-        if (!answer.Stored && !LokiRejectionParser.Parse(answer.Body).IsValidation)
+        var body = answer.Stored ? null : LokiRejectionParser.Parse(answer.Body);
+        if (body is { IsValidation: false })
         {
             if (!withMetadata || _metadata.Mode != StructuredMetadataMode.Auto || _encoder is not JsonPushEncoder || !HasMetadata(batch))
             {
@@ -159,7 +160,8 @@ public sealed class LokiHttpSink : ILokiSink
             // Loki before 2.9 cannot read a third element in JSON values, and refuses the whole request for it.
             var refusal = answer.Body;
             answer = await SendAsync(batch, withMetadata: false, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
-            if (!answer.Stored && !LokiRejectionParser.Parse(answer.Body).IsValidation)
+            body = answer.Stored ? null : LokiRejectionParser.Parse(answer.Body);
+            if (body is { IsValidation: false })
             {
                 throw new PushFailedException($"batch {batch.Index}: Loki refused the whole request with 400, with and without structured metadata (not a per-entry validation error, so nothing was stored): {Excerpt(refusal)}");
             }
@@ -168,13 +170,8 @@ public sealed class LokiHttpSink : ILokiSink
             withMetadata = false;
         }
 
-        await SettleAsync(batch, answer, withMetadata, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task SettleAsync(PushBatch batch, PushAnswer answer, bool withMetadata, DateTimeOffset giveUpAt, PushTally tally, CancellationToken cancellationToken)
-    {
         var withheld = !withMetadata && _metadata.CountsDropped;
-        if (answer.Stored)
+        if (body is null)
         {
             foreach (var stream in batch.Streams)
             {
@@ -187,7 +184,13 @@ public sealed class LokiHttpSink : ILokiSink
             return;
         }
 
-        var body = LokiRejectionParser.Parse(answer.Body);
+        await SettleAsync(batch, answer, body, withMetadata, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Settles each entry of a request Loki answered with a validation 400; entries refused for their structured metadata go again without it (auto).</summary>
+    private async Task SettleAsync(PushBatch batch, PushAnswer answer, RejectionBody body, bool withMetadata, DateTimeOffset giveUpAt, PushTally tally, CancellationToken cancellationToken)
+    {
+        var withheld = !withMetadata && _metadata.CountsDropped;
         var ledger = await PartialAcceptance.ResolveAsync(
             batch,
             body,
