@@ -87,10 +87,12 @@ internal static class RejectionAnalyzer
         ApplyTooOld(batch, body, named, offsets, analysis, grouped);
         ApplyTooNew(batch, body, named, offsets, analysis, grouped, pushedAtNs);
         var maxLineBytes = MaxLineBytes(body);
-        ApplyPerEntry(batch, body, named, offsets, analysis, grouped, RejectionKind.LineTooLong, entry => entry.LineBytes > maxLineBytes);
+        ApplyLimit(batch, body, named, offsets, analysis, grouped, RejectionKind.LineTooLong, CountRule.EveryMatch, entry =>
+            entry.LineBytes > maxLineBytes ? EntryVerdict.Refused : EntryVerdict.Stored);
         if (metadataSent)
         {
-            ApplyPerEntry(batch, body, named, offsets, analysis, grouped, RejectionKind.StructuredMetadata, entry => !entry.Metadata.IsEmpty);
+            ApplyLimit(batch, body, named, offsets, analysis, grouped, RejectionKind.StructuredMetadata, CountRule.EveryMatch, entry =>
+                entry.Metadata.IsEmpty ? EntryVerdict.Stored : EntryVerdict.Refused);
         }
 
         // The ingester: the oldest N of the entries of the stream it names that passed the distributor.
@@ -170,10 +172,10 @@ internal static class RejectionAnalyzer
     {
         // One limit for the request: now minus reject_old_samples_max_age, printed to the second (rounded down).
         var cutoff = body.Findings.Where(f => f.Kind == RejectionKind.TooOld).Min(f => f.CutoffNs);
-        ApplyTimestampLimit(batch, body, named, offsets, analysis, grouped, RejectionKind.TooOld, fromOldest: true, ts =>
+        ApplyLimit(batch, body, named, offsets, analysis, grouped, RejectionKind.TooOld, CountRule.Oldest, entry =>
             cutoff is null ? EntryVerdict.Unknown
-            : ts < cutoff ? EntryVerdict.Refused
-            : ts < cutoff + Second ? EntryVerdict.Unknown
+            : entry.TimestampNs < cutoff ? EntryVerdict.Refused
+            : entry.TimestampNs < cutoff + Second ? EntryVerdict.Unknown
             : EntryVerdict.Stored);
     }
 
@@ -182,17 +184,33 @@ internal static class RejectionAnalyzer
         // The limit (Loki's clock plus creation_grace_period) is not printed: the named entry is past it, and every
         // entry a second or more newer is too. Between our clock and that, it is to be found out.
         var newestNamed = body.Findings.Where(f => f.Kind == RejectionKind.TooNew).Min(f => f.EntryNs);
-        ApplyTimestampLimit(batch, body, named, offsets, analysis, grouped, RejectionKind.TooNew, fromOldest: false, ts =>
-            newestNamed is null ? (ts > pushedAtNs ? EntryVerdict.Unknown : EntryVerdict.Stored)
-            : ts >= newestNamed + Second ? EntryVerdict.Refused
-            : ts >= Math.Min(newestNamed.Value, pushedAtNs) ? EntryVerdict.Unknown
+        ApplyLimit(batch, body, named, offsets, analysis, grouped, RejectionKind.TooNew, CountRule.Newest, entry =>
+            newestNamed is null ? (entry.TimestampNs > pushedAtNs ? EntryVerdict.Unknown : EntryVerdict.Stored)
+            : entry.TimestampNs >= newestNamed + Second ? EntryVerdict.Refused
+            : entry.TimestampNs >= Math.Min(newestNamed.Value, pushedAtNs) ? EntryVerdict.Unknown
             : EntryVerdict.Stored);
     }
 
-    /// <summary>Applies a limit on timestamps to every stream; with Loki 3's counts, settles what the limit leaves open.</summary>
-    /// <param name="fromOldest">The refused are each stream's oldest (too old) or newest (too new).</param>
-    /// <param name="classify">What the limit says of a timestamp.</param>
-    private static void ApplyTimestampLimit(PushBatch batch, RejectionBody body, int[] named, int[] offsets, RejectionAnalysis analysis, bool grouped, RejectionKind kind, bool fromOldest, Func<long, EntryVerdict> classify)
+    /// <summary>What Loki 3's count of a kind of error says about a stream's entries.</summary>
+    private enum CountRule
+    {
+        /// <summary>The refused are the stream's oldest (too old): the count says where they end.</summary>
+        Oldest,
+
+        /// <summary>The refused are the stream's newest (too new).</summary>
+        Newest,
+
+        /// <summary>Every entry the rule matches is refused (line size, metadata): the count must agree.</summary>
+        EveryMatch,
+    }
+
+    /// <summary>
+    /// Applies one of Loki's per-entry checks to every stream, to the entries no earlier check refused (for
+    /// <see cref="CountRule.EveryMatch"/>: none left open either); with Loki 3's counts, settles what it leaves open or
+    /// doubts what the count contradicts.
+    /// </summary>
+    /// <param name="classify">What the check says of an entry.</param>
+    private static void ApplyLimit(PushBatch batch, RejectionBody body, int[] named, int[] offsets, RejectionAnalysis analysis, bool grouped, RejectionKind kind, CountRule rule, Func<LokiEntry, EntryVerdict> classify)
     {
         var findings = Indexes(body, kind);
         if (findings.Count == 0)
@@ -208,13 +226,14 @@ internal static class RejectionAnalyzer
             for (var i = 0; i < entries.Count; i++)
             {
                 var e = offsets[s] + i;
-                if (analysis.Verdicts[e] == EntryVerdict.Refused)
+                var verdict = analysis.Verdicts[e];
+                if (verdict == EntryVerdict.Refused || (rule == CountRule.EveryMatch && verdict != EntryVerdict.Stored))
                 {
                     continue;
                 }
 
                 eligible.Add(e);
-                switch (classify(entries[i].TimestampNs))
+                switch (classify(entries[i]))
                 {
                     case EntryVerdict.Refused:
                         analysis.Refuse(e, reason);
@@ -225,46 +244,20 @@ internal static class RejectionAnalyzer
                 }
             }
 
-            if (grouped)
+            if (!grouped)
             {
-                SettleByCount(analysis, eligible, CountFor(body, findings, named, s), reason, fromOldest);
-            }
-        }
-    }
-
-    private static void ApplyPerEntry(PushBatch batch, RejectionBody body, int[] named, int[] offsets, RejectionAnalysis analysis, bool grouped, RejectionKind kind, Func<LokiEntry, bool> refused)
-    {
-        var findings = Indexes(body, kind);
-        if (findings.Count == 0)
-        {
-            return;
-        }
-
-        var reason = body.Findings[findings[0]].Reason;
-        for (var s = 0; s < batch.Streams.Count; s++)
-        {
-            var entries = batch.Streams[s].Entries;
-            var hits = new List<int>();
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var e = offsets[s] + i;
-                if (analysis.Verdicts[e] == EntryVerdict.Stored && refused(entries[i]))
-                {
-                    analysis.Refuse(e, reason);
-                    hits.Add(e);
-                }
+                continue;
             }
 
-            if (grouped && CountFor(body, findings, named, s) is { } count && count != hits.Count)
+            var count = CountFor(body, findings, named, s);
+            if (rule != CountRule.EveryMatch)
+            {
+                SettleByCount(analysis, eligible, count, reason, fromOldest: rule == CountRule.Oldest);
+            }
+            else if (count is { } refused && refused != eligible.Count(e => analysis.Verdicts[e] == EntryVerdict.Refused))
             {
                 // Loki counted otherwise than the rule implies: find out for this stream.
-                for (var e = offsets[s]; e < offsets[s + 1]; e++)
-                {
-                    if (analysis.Verdicts[e] == EntryVerdict.Stored || hits.Contains(e))
-                    {
-                        analysis.Doubt(e, reason);
-                    }
-                }
+                eligible.ForEach(e => analysis.Doubt(e, reason));
             }
         }
     }
