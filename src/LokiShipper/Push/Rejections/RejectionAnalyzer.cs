@@ -32,11 +32,7 @@ internal static class RejectionAnalyzer
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(body);
         var streams = batch.Streams;
-        var offsets = new int[streams.Count + 1];
-        for (var s = 0; s < streams.Count; s++)
-        {
-            offsets[s + 1] = offsets[s] + streams[s].Entries.Count;
-        }
+        var offsets = BatchSelection.Offsets(batch);
 
         var analysis = new RejectionAnalysis(offsets[^1]);
         var labels = streams.Select(s => s.Labels).ToList();
