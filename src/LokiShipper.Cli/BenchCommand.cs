@@ -7,7 +7,7 @@ using System.Text;
 using System.Text.Json;
 using LokiShipper.Configuration;
 using LokiShipper.Diagnostics;
-using LokiShipper.Pipeline;
+using LokiShipper.Function;
 using LokiShipper.Runtime;
 
 namespace LokiShipper.Cli;
@@ -17,7 +17,7 @@ namespace LokiShipper.Cli;
 /// allocations and peak working set. Against <c>WRITE_ADDRESS</c>, or with <c>--null</c> (or no address) against an
 /// in-process HTTP handler that reads each request and answers 204: everything but the network.
 /// </summary>
-public sealed class BenchCommand
+internal sealed class BenchCommand
 {
     private readonly TextWriter _output;
 
@@ -60,7 +60,7 @@ public sealed class BenchCommand
             options = options with { WriteAddress = new Uri("http://null.invalid/loki/api/v1/push") };
         }
 
-        var handler = ShipperComposition.CreateHandler(options, new ShipperLog(TextWriter.Null, options.LogLevel), time, nullSink ? counter : null, Stream.Null, emitMetrics: false);
+        var handler = Composition.CreateFunction(options, new ShipperLog(TextWriter.Null, options.LogLevel), time, nullSink ? counter : null, Stream.Null, emitMetrics: false);
         var failed = 0;
         async Task<double> InvokeOnceAsync(int n)
         {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using LokiShipper.Configuration;
 using LokiShipper.Diagnostics;
-using LokiShipper.Pipeline;
+using LokiShipper.Function;
 using LokiShipper.Runtime;
 
 namespace LokiShipper.Cli;
@@ -11,7 +11,7 @@ namespace LokiShipper.Cli;
 /// environment configuration; <c>events cloudwatch</c> and <c>events kinesis</c> write sample events. Diagnostics go to stderr, data to
 /// stdout. Exit codes: 0 all invocations succeeded, 1 one failed, 2 usage or configuration error.
 /// </summary>
-public sealed class CliApp
+internal sealed class CliApp
 {
     public const int Success = 0;
     public const int InvocationFailed = 1;
@@ -140,8 +140,8 @@ public sealed class CliApp
         }
 
         var log = new ShipperLog(_stderr, options.LogLevel);
-        ShipperComposition.ReportIgnoredSettings(options, log);
-        var handler = ShipperComposition.CreateHandler(options, log, _time, _httpHandler, _stdout, emitMetrics: false);
+        Composition.ReportIgnoredSettings(options, log);
+        var handler = Composition.CreateFunction(options, log, _time, _httpHandler, _stdout, emitMetrics: false);
         var exit = Success;
         for (var round = 0; round < repeat; round++)
         {
@@ -171,7 +171,7 @@ public sealed class CliApp
     {
         try
         {
-            return await ShipperComposition.LoadOptionsAsync(_environment, _secretStore, CancellationToken.None).ConfigureAwait(false);
+            return await Composition.LoadOptionsAsync(_environment, _secretStore, CancellationToken.None).ConfigureAwait(false);
         }
         catch (ConfigurationException ex)
         {

@@ -11,7 +11,7 @@ namespace LokiShipper.Cli;
 /// <c>AWS_LAMBDA_RUNTIME_API</c> and <c>WRITE_ADDRESS</c> pointing there, and stops the clock at
 /// <c>POST /invocation/{id}/response</c>.
 /// </summary>
-public sealed class ColdStartCommand
+internal sealed class ColdStartCommand
 {
     private const string RequestId = "coldstart-1";
 

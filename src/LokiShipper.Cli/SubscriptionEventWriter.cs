@@ -6,13 +6,13 @@ using System.Text.Json;
 namespace LokiShipper.Cli;
 
 /// <summary>One log event to put into a generated subscription event.</summary>
-public readonly record struct SampleLogEvent(long TimestampMs, string Message);
+internal readonly record struct SampleLogEvent(long TimestampMs, string Message);
 
 /// <summary>
 /// Builds CloudWatch Logs subscription events as CloudWatch sends them: the record JSON, gzip'd, base64'd, wrapped
 /// in <c>{"awslogs":{"data":"…"}}</c>. Used by <c>events cloudwatch</c> and by the tests.
 /// </summary>
-public static class SubscriptionEventWriter
+internal static class SubscriptionEventWriter
 {
     public const string DefaultOwner = "123456789012";
 

@@ -16,10 +16,10 @@ using var runtimeHttp = new HttpClient(new SocketsHttpHandler { UseCookies = fal
 var runtime = new LambdaRuntimeClient(runtimeHttp, runtimeApi);
 var stdout = Console.Out;
 
-LokiShipper.Pipeline.ShipperHandler handler;
+LokiShipper.Function.ShipperFunction handler;
 try
 {
-    var options = await ShipperComposition.LoadOptionsAsync(Environment.GetEnvironmentVariable, () => new SsmSecretStore(), CancellationToken.None);
+    var options = await Composition.LoadOptionsAsync(Environment.GetEnvironmentVariable, () => new SsmSecretStore(), CancellationToken.None);
     if (options.IsDryRun)
     {
         throw new ConfigurationException("WRITE_ADDRESS must be set on Lambda: the Loki push URL, e.g. https://loki.example.com/loki/api/v1/push");
@@ -33,16 +33,16 @@ try
         w.WriteString("label_scheme", options.LabelScheme.ToString());
         w.WriteString("push_format", options.PushFormat.ToString());
     });
-    ShipperComposition.ReportIgnoredSettings(options, log);
-    handler = ShipperComposition.CreateHandler(options, log, TimeProvider.System);
+    Composition.ReportIgnoredSettings(options, log);
+    handler = Composition.CreateFunction(options, log, TimeProvider.System);
 }
 catch (ConfigurationException ex)
 {
-    var (type, message) = ShipperComposition.DescribeError(ex);
+    var (type, message) = Composition.DescribeError(ex);
     Console.Error.WriteLine(message);
     await runtime.SendInitErrorAsync(type, message, CancellationToken.None);
     return 1;
 }
 
-await runtime.RunAsync((payload, context, ct) => handler.HandleAsync(payload, context, ct), ShipperComposition.DescribeError, CancellationToken.None);
+await runtime.RunAsync((payload, context, ct) => handler.HandleAsync(payload, context, ct), Composition.DescribeError, CancellationToken.None);
 return 0;

@@ -2,13 +2,12 @@ using System.Buffers;
 using System.IO.Compression;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using LokiShipper.Batching;
 using LokiShipper.Configuration;
-using LokiShipper.Decode;
-using LokiShipper.Encode;
 using LokiShipper.Labels;
+using LokiShipper.Loki;
+using LokiShipper.Loki.Encoders;
 using LokiShipper.Pipeline;
-using LokiShipper.Push;
+using LokiShipper.Sources;
 using LokiShipper.Runtime;
 
 namespace LokiShipper.Benchmarks;
@@ -25,8 +24,9 @@ public class StageBenchmarks
 
     private Payload _payload = null!;
     private byte[] _compressed = null!;
-    private CloudWatchLogsDecoder _decoder = null!;
-    private SubscriptionRecord _record = null!;
+    private EventRouter _router = null!;
+    private LogRecord _record = null!;
+    private InputEvent _recordEvent = null!;
     private RecordMapper _mapper = null!;
     private Batcher _batcher = null!;
     private IReadOnlyList<PushBatch> _batches = null!;
@@ -48,14 +48,15 @@ public class StageBenchmarks
         }
 
         _inflated = new byte[_payload.InputBytes + 1];
-        _decoder = new CloudWatchLogsDecoder(Options.MaxDecompressedBytes);
-        _record = _decoder.DecodeEvent(_payload.EventJson);
-        _mapper = new RecordMapper(Options);
+        _router = Composition.CreateRouter(Options.SourcesSlice());
+        _recordEvent = _router.Read(_payload.EventJson); // kept for the whole run: its lines are what the stages map
+        _record = _recordEvent.Items[0].Records[0];
+        _mapper = new RecordMapper(new StreamLabeler(Options.LabelsSlice()), Options.MaxLineSize);
         _batcher = MapRecord();
         _batches = _batcher.Build(Options.BatchSize);
         _protobuf = new ProtobufSnappyEncoder();
         _json = new JsonPushEncoder(gzip: true);
-        _pipeline = new ShipperPipeline(Options, new EncodingNullSink(_protobuf), TimeProvider.System);
+        _pipeline = Composition.CreatePipeline(Options, new EncodingNullSink(_protobuf), TimeProvider.System);
     }
 
     /// <summary>base64 → gunzip of <c>awslogs.data</c>, into a buffer allocated once: the floor for any shipper.</summary>
@@ -90,15 +91,19 @@ public class StageBenchmarks
     public int Decode()
     {
         // Disposed as the pipeline does, so its line buffers go back to the pool.
-        using var incoming = _decoder.Read(_payload.EventJson);
-        return ((SubscriptionEvent)incoming).Record.LogEvents.Count;
+        using var incoming = _router.Read(_payload.EventJson);
+        return incoming.Items[0].Records[0].Lines.Count;
     }
 
     [Benchmark]
-    public Batcher MapAndLabel() => MapRecord();
+    public int MapAndLabel()
+    {
+        using var batcher = MapRecord();
+        return batcher.EntryCount;
+    }
 
     [Benchmark]
-    public IReadOnlyList<PushBatch> Batch() => _batcher.Build(Options.BatchSize);
+    public int Batch() => _batcher.Build(Options.BatchSize).Count;
 
     [Benchmark]
     public long EncodeProtobufSnappy() => Encode(_protobuf, includeMetadata: true);
@@ -110,10 +115,9 @@ public class StageBenchmarks
     [Benchmark]
     public long StagesInSequence()
     {
-        using var incoming = _decoder.Read(_payload.EventJson);
-        var record = ((SubscriptionEvent)incoming).Record;
+        using var incoming = _router.Read(_payload.EventJson);
         using var batcher = new Batcher();
-        _mapper.Map(record, new LogSource("cloudwatch", record.LogGroup, record.LogStream, record.Owner), 0, batcher);
+        _mapper.Map(incoming.Items[0].Records[0], 0, batcher);
         long bytes = 0;
         foreach (var batch in batcher.Build(Options.BatchSize))
         {
@@ -134,7 +138,7 @@ public class StageBenchmarks
     private Batcher MapRecord()
     {
         var batcher = new Batcher();
-        _mapper.Map(_record, new LogSource("cloudwatch", _record.LogGroup, _record.LogStream, _record.Owner), 0, batcher);
+        _mapper.Map(_record, 0, batcher);
         return batcher;
     }
 

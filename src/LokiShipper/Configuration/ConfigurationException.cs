@@ -4,7 +4,7 @@ namespace LokiShipper.Configuration;
 /// One or more environment variables hold values we cannot use. The message names each variable and the accepted
 /// form, never the value of a secret.
 /// </summary>
-public sealed class ConfigurationException : Exception
+internal sealed class ConfigurationException : Exception
 {
     public ConfigurationException(IReadOnlyList<string> problems)
         : base("Invalid configuration: " + string.Join("; ", problems))

@@ -10,7 +10,7 @@ namespace LokiShipper.Configuration;
 /// <param name="Arn">The ARN the variable holds (not secret).</param>
 /// <param name="Region">The region of the parameter or secret.</param>
 /// <param name="ParameterName">The name to ask SSM's GetParameter for.</param>
-public sealed record SecretReference(string Variable, string Arn, string Region, string ParameterName)
+internal sealed record SecretReference(string Variable, string Arn, string Region, string ParameterName)
 {
     /// <summary>
     /// Recognises <c>arn:aws:ssm:REGION:ACCOUNT:parameter/NAME</c> and
@@ -54,13 +54,13 @@ public sealed record SecretReference(string Variable, string Arn, string Region,
 }
 
 /// <summary>Reads secret values (our own seam, so tests can stand in for AWS).</summary>
-public interface ISecretStore
+internal interface ISecretStore
 {
     Task<string> GetAsync(SecretReference reference, CancellationToken cancellationToken);
 }
 
 /// <summary>Reads parameters (and, through the reference path, secrets) with SSM <c>GetParameter</c>, decrypted.</summary>
-public sealed class SsmSecretStore : ISecretStore, IDisposable
+internal sealed class SsmSecretStore : ISecretStore, IDisposable
 {
     private readonly Func<string, IAmazonSimpleSystemsManagement> _clientFor;
     private readonly Dictionary<string, IAmazonSimpleSystemsManagement> _clients = new(StringComparer.Ordinal);
@@ -105,7 +105,7 @@ public sealed class SsmSecretStore : ISecretStore, IDisposable
 /// Replaces credential variables that hold an SSM parameter ARN or a Secrets Manager secret ARN by the value stored
 /// there, once at cold start. Errors name the variable and the ARN, never a value.
 /// </summary>
-public static class SecretResolver
+internal static class SecretResolver
 {
     public static readonly IReadOnlyList<string> SecretVariables = ["USERNAME", "PASSWORD", "BEARER_TOKEN"];
 

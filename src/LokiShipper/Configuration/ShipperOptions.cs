@@ -1,30 +1,17 @@
+using LokiShipper.Diagnostics;
+using LokiShipper.Labels;
+using LokiShipper.Loki;
+using LokiShipper.Loki.Encoders;
+using LokiShipper.Pipeline;
+using LokiShipper.Sources;
+
 namespace LokiShipper.Configuration;
-
-/// <summary>Which label names a stream gets (see README, "Labels").</summary>
-public enum LabelScheme
-{
-    /// <summary><c>service_name</c>, <c>aws_service</c>, <c>log_group</c>, <c>aws_account_id</c>, <c>aws_region</c>.</summary>
-    Readable,
-
-    /// <summary>The labels grafana/lambda-promtail sends: <c>__aws_log_type</c>, <c>__aws_cloudwatch_log_group</c>, ….</summary>
-    LambdaPromtail,
-}
-
-/// <summary>The wire format of push requests.</summary>
-public enum PushFormat
-{
-    /// <summary>Snappy block of a protobuf <c>logproto.PushRequest</c>.</summary>
-    Protobuf,
-
-    /// <summary>Loki's JSON push body.</summary>
-    Json,
-}
 
 /// <summary>
 /// Everything the function reads from its environment, parsed and validated once at cold start.
 /// Immutable; build it with <see cref="ShipperOptionsParser"/>.
 /// </summary>
-public sealed record ShipperOptions
+internal sealed record ShipperOptions
 {
     public const int DefaultBatchSize = 1_048_576;
     public const int DefaultMaxLineSize = 262_144;
@@ -78,56 +65,25 @@ public sealed record ShipperOptions
     public bool DeprecatedVariableSet { get; init; }
 
     public bool IsDryRun => WriteAddress is null;
-}
 
-/// <summary>Log levels of the shipper's own output.</summary>
-public enum LogLevel
-{
-    Debug,
-    Info,
-    Warn,
-    Error,
-}
+    /// <summary>What the sources need: the cap on decompressed records, and the log group never to ship.</summary>
+    public SourceOptions SourcesSlice() => new(MaxDecompressedBytes, OwnLogGroup);
 
-/// <summary>How requests to Loki authenticate. <see cref="ToString"/> never shows a secret.</summary>
-public sealed class LokiCredentials
-{
-    public static readonly LokiCredentials None = new(null, null, null);
+    /// <summary>What the labeler needs.</summary>
+    public LabelOptions LabelsSlice() => new(LabelScheme, KeepStream, AwsRegion, ExtraLabels, DropLabels);
 
-    private LokiCredentials(string? username, string? password, string? bearerToken)
-    {
-        Username = username;
-        Password = password;
-        BearerToken = bearerToken;
-    }
+    /// <summary>What the pipeline needs: batch size, line size and push concurrency.</summary>
+    public PipelineOptions PipelineSlice() => new(BatchSize, MaxLineSize, PushConcurrency);
 
-    public string? Username { get; }
-    public string? Password { get; }
-    public string? BearerToken { get; }
-
-    public static LokiCredentials Basic(string username, string password) => new(username, password, null);
-
-    public static LokiCredentials Bearer(string token) => new(null, null, token);
-
-    /// <summary>The value of the <c>Authorization</c> header, or null.</summary>
-    public System.Net.Http.Headers.AuthenticationHeaderValue? ToAuthorizationHeader()
-    {
-        if (BearerToken is not null)
-        {
-            return new("Bearer", BearerToken);
-        }
-
-        if (Username is not null)
-        {
-            var raw = System.Text.Encoding.UTF8.GetBytes($"{Username}:{Password}");
-            return new("Basic", Convert.ToBase64String(raw));
-        }
-
-        return null;
-    }
-
-    public override string ToString() =>
-        BearerToken is not null ? "bearer token (redacted)"
-        : Username is not null ? "basic auth (redacted)"
-        : "none";
+    /// <summary>What the Loki sink needs; only for a real push (not a dry run). Methods, not properties: a slice is not a setting of its own.</summary>
+    public LokiOptions LokiSlice() => new(
+        WriteAddress ?? throw new InvalidOperationException("a dry run has no Loki to push to"),
+        Credentials,
+        TenantId,
+        PushFormat,
+        JsonGzip,
+        StructuredMetadata,
+        AttemptTimeout,
+        SkipTlsVerify,
+        PushConcurrency);
 }

@@ -1,6 +1,9 @@
 using System.Globalization;
-using LokiShipper.Batching;
+using LokiShipper.Diagnostics;
 using LokiShipper.Labels;
+using LokiShipper.Loki;
+using LokiShipper.Loki.Encoders;
+using LokiShipper.Pipeline;
 
 namespace LokiShipper.Configuration;
 
@@ -8,7 +11,7 @@ namespace LokiShipper.Configuration;
 /// Turns environment variables into <see cref="ShipperOptions"/>. All problems are collected and reported together,
 /// each naming its variable and the accepted form; secret values are never echoed.
 /// </summary>
-public static class ShipperOptionsParser
+internal static class ShipperOptionsParser
 {
     public const string PushPath = "/loki/api/v1/push";
 

@@ -1,6 +1,5 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using LokiShipper.Configuration;
 
 namespace LokiShipper.Diagnostics;
 
@@ -8,7 +7,7 @@ namespace LokiShipper.Diagnostics;
 /// The shipper's own log: one JSON object per line (CloudWatch Logs and Logs Insights parse it). Thread-safe.
 /// Callers pass messages that never contain secrets; configuration objects redact credentials in ToString.
 /// </summary>
-public sealed class ShipperLog
+internal sealed class ShipperLog
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly TextWriter _output;

@@ -8,7 +8,7 @@ namespace LokiShipper.Labels;
 /// <c>"</c> and <c>\</c> backslashed, printable runes kept, <c>\a \b \f \n \r \t \v</c> named, other control
 /// characters as <c>\x..</c>, other non-printable runes as <c>\u....</c> / <c>\U........</c>.
 /// </summary>
-public static class GoQuote
+internal static class GoQuote
 {
     public static void Append(StringBuilder builder, string value)
     {

@@ -1,7 +1,7 @@
 namespace LokiShipper.Labels;
 
 /// <summary>Loki's (Prometheus') rule for label names: <c>[a-zA-Z_][a-zA-Z0-9_]*</c>.</summary>
-public static class LabelNames
+internal static class LabelNames
 {
     public static bool IsValid(string? name)
     {

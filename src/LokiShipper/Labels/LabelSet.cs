@@ -7,7 +7,7 @@ namespace LokiShipper.Labels;
 /// them (ordinal order of <c>name="value"</c>), and their Prometheus-form text <c>{a="1", b="2"}</c>, which is also
 /// the stream's identity.
 /// </summary>
-public sealed class LabelSet : IEquatable<LabelSet>
+internal sealed class LabelSet : IEquatable<LabelSet>
 {
     private LabelSet(IReadOnlyList<KeyValuePair<string, string>> pairs, string text)
     {

@@ -8,7 +8,7 @@ namespace LokiShipper.Runtime;
 /// <param name="Deadline"><c>Lambda-Runtime-Deadline-Ms</c>: when Lambda stops the invocation.</param>
 /// <param name="FunctionArn"><c>Lambda-Runtime-Invoked-Function-Arn</c>.</param>
 /// <param name="TraceId"><c>Lambda-Runtime-Trace-Id</c>, also exported as <c>_X_AMZN_TRACE_ID</c>.</param>
-public sealed record InvocationContext(string RequestId, DateTimeOffset Deadline, string? FunctionArn = null, string? TraceId = null)
+internal sealed record InvocationContext(string RequestId, DateTimeOffset Deadline, string? FunctionArn = null, string? TraceId = null)
 {
     /// <summary>Time left until the deadline, as the given clock sees it.</summary>
     public TimeSpan RemainingTime(TimeProvider time) => Deadline - (time ?? TimeProvider.System).GetUtcNow();

@@ -5,10 +5,10 @@ using System.Text.Json;
 namespace LokiShipper.Runtime;
 
 /// <summary>One event from <c>invocation/next</c>.</summary>
-public sealed record Invocation(byte[] Payload, InvocationContext Context);
+internal sealed record Invocation(byte[] Payload, InvocationContext Context);
 
 /// <summary>The Lambda Runtime API, version 2018-06-01 (see README.md in this folder for why it is ours).</summary>
-public sealed class LambdaRuntimeClient
+internal sealed class LambdaRuntimeClient
 {
     public const string TraceIdVariable = "_X_AMZN_TRACE_ID";
 

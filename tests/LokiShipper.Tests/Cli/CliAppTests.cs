@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using LokiShipper.Cli;
-using LokiShipper.Decode;
+using LokiShipper.Pipeline;
+using LokiShipper.Sources.Kinesis;
 using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Cli;
@@ -33,12 +34,12 @@ public sealed class CliAppTests : IAsyncLifetime
         var exit = await Run("invoke", sample);
 
         Assert.Equal(0, exit);
-        var record = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(File.ReadAllBytes(sample));
+        var record = TestSources.DecodeEvent(File.ReadAllBytes(sample));
         var push = ReceivedPush.Decode("application/json", null, new Dictionary<string, string>(), _stdout.ToArray());
         var stream = Assert.Single(push.Streams);
         Assert.Equal("checkout-api", stream.Labels["service_name"]);
-        Assert.Equal(record.LogEvents.Select(e => e.Message), stream.Entries.Select(e => e.Line));
-        Assert.Equal(record.LogEvents.Select(e => e.Timestamp * 1_000_000), stream.Entries.Select(e => e.TimestampNs));
+        Assert.Equal(record.LogEvents.Select(e => e.Text), stream.Entries.Select(e => e.Line));
+        Assert.Equal(record.LogEvents.Select(e => e.TimestampNs), stream.Entries.Select(e => e.TimestampNs));
         Assert.All(stream.Entries, e => Assert.Equal(record.LogStream, e.Metadata["log_stream"]));
 
         var summary = Assert.Single(SummaryLines());
@@ -159,11 +160,11 @@ public sealed class CliAppTests : IAsyncLifetime
 
         Assert.Equal(0, await Run("events", "cloudwatch", "--log-group", "/ecs/payments", "--log-stream", "web/1", "--message", "one", "--message", "two", "--count", "5"));
 
-        var record = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(_stdout.ToArray());
+        var record = TestSources.DecodeEvent(_stdout.ToArray());
         Assert.Equal(("/ecs/payments", "web/1", "123456789012"), (record.LogGroup, record.LogStream, record.Owner));
-        Assert.Equal(["one", "two", "one", "two", "one"], record.LogEvents.Select(e => e.Message));
-        Assert.All(record.LogEvents, e => Assert.InRange(e.Timestamp, before - 10, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
-        Assert.Equal(record.LogEvents.Select(e => e.Timestamp).Order(), record.LogEvents.Select(e => e.Timestamp));
+        Assert.Equal(["one", "two", "one", "two", "one"], record.LogEvents.Select(e => e.Text));
+        Assert.All(record.LogEvents, e => Assert.InRange(e.TimestampNs / LogLine.NanosPerMilli, before - 10, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        Assert.Equal(record.LogEvents.Select(e => e.TimestampNs).Order(), record.LogEvents.Select(e => e.TimestampNs));
     }
 
     [Fact]
@@ -209,8 +210,8 @@ public sealed class CliAppTests : IAsyncLifetime
     public void Bench_measures_events_line_bytes_and_decompressed_bytes_of_each_event_shape()
     {
         var sample = File.ReadAllBytes(TestEvents.SamplePath("cloudwatch-logs.json"));
-        var record = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(sample);
-        var lineBytes = record.LogEvents.Sum(e => Encoding.UTF8.GetByteCount(e.Message));
+        var record = TestSources.DecodeEvent(sample);
+        var lineBytes = record.LogEvents.Sum(e => e.Utf8.Length);
 
         var (events, lines, input) = BenchCommand.Measure(sample);
 
@@ -225,15 +226,16 @@ public sealed class CliAppTests : IAsyncLifetime
     {
         Assert.Equal(0, await Run("events", "kinesis", "--log-group", "/aws/lambda/a", "--log-group", "/ecs/b", "--records", "3", "--count", "2", "--message", "m0", "--message", "m1", "--message", "m2", "--control-message"));
 
-        var items = Assert.IsType<KinesisEvent>(new CloudWatchLogsDecoder(1 << 20).Read(_stdout.ToArray())).Items;
+        var items = TestSources.Read(_stdout.ToArray()).Items;
         Assert.Equal(4, items.Count);
-        Assert.True(items[0].Record!.IsControlMessage);
-        Assert.Equal(["/aws/lambda/a", "/ecs/b", "/aws/lambda/a"], items.Skip(1).Select(i => i.Record!.LogGroup));
-        Assert.Equal(["m0", "m1", "m2", "m0", "m1", "m2"], items.Skip(1).SelectMany(i => i.Record!.LogEvents).Select(e => e.Message));
+        Assert.Empty(items[0].Records); // a control message holds no log lines
+        Assert.Null(items[0].Error);
+        Assert.Equal(["/aws/lambda/a", "/ecs/b", "/aws/lambda/a"], items.Skip(1).Select(i => TestSources.OriginOf(i).LogGroup));
+        Assert.Equal(["m0", "m1", "m2", "m0", "m1", "m2"], items.Skip(1).SelectMany(i => i.Records.Single().Lines).Select(e => e.Text));
         Assert.Equal(
-            items.Skip(1).SelectMany(i => i.Record!.LogEvents).Select(e => e.Timestamp).Order(),
-            items.Skip(1).SelectMany(i => i.Record!.LogEvents).Select(e => e.Timestamp));
-        Assert.All(items, i => Assert.Equal("arn:aws:kinesis:eu-west-1:123456789012:stream/loki-shipper-logs", i.EventSourceArn));
+            items.Skip(1).SelectMany(i => i.Records.Single().Lines).Select(e => e.TimestampNs).Order(),
+            items.Skip(1).SelectMany(i => i.Records.Single().Lines).Select(e => e.TimestampNs));
+        Assert.All(items.Skip(1), i => Assert.Equal("arn:aws:kinesis:eu-west-1:123456789012:stream/loki-shipper-logs", Assert.IsType<KinesisOrigin>(TestSources.OriginOf(i)).StreamArn));
     }
 
     [Fact]
@@ -244,8 +246,8 @@ public sealed class CliAppTests : IAsyncLifetime
 
         Assert.Equal(0, await Run("events", "cloudwatch", "--log-group", "/aws/apigateway/web", "--message-file", file, "--count", "2500"));
 
-        var record = new CloudWatchLogsDecoder(64 << 20).DecodeEvent(_stdout.ToArray());
+        var record = TestSources.DecodeEvent(maxDecompressedBytes: 64 << 20, eventJson: _stdout.ToArray());
         Assert.Equal(2500, record.LogEvents.Count);
-        Assert.Equal(corpus.Concat(corpus.Take(500)), record.LogEvents.Select(e => e.Message));
+        Assert.Equal(corpus.Concat(corpus.Take(500)), record.LogEvents.Select(e => e.Text));
     }
 }

@@ -1,9 +1,9 @@
 using Amazon.Runtime;
+using Moq;
 using LokiShipper.Configuration;
 using LokiShipper.Diagnostics;
 using LokiShipper.Runtime;
 using LokiShipper.Tests.Support;
-using Moq;
 
 namespace LokiShipper.Tests.Configuration;
 
@@ -82,7 +82,10 @@ public class SecretResolverTests
     }
 }
 
-/// <summary>The real AWS SDK against moto, and a secret-free log whatever happens.</summary>
+/// <summary>
+/// The real AWS SDK against moto, and a secret-free log whatever happens. Each test skips without moto_server or aws on
+/// PATH (fails instead under <c>LOKISHIPPER_REQUIRE_SERVICES=1</c>); see <see cref="MotoServer.Unavailable"/>.
+/// </summary>
 public sealed class SecretsAgainstMotoTests : IClassFixture<MotoServer>, IAsyncLifetime
 {
     private readonly MotoServer _moto;
@@ -99,32 +102,34 @@ public sealed class SecretsAgainstMotoTests : IClassFixture<MotoServer>, IAsyncL
 
     private SsmSecretStore Store() => SsmSecretStore.ForEndpoint(_moto.Endpoint, new BasicAWSCredentials("testing", "testing"));
 
-    [Fact]
+    [SkippableFact]
     public async Task Ssm_parameters_and_secrets_manager_secrets_are_read_through_get_parameter()
     {
+        _moto.SkipIfUnavailable();
         using var store = Store();
 
         Assert.Equal(MotoServer.ParameterValue, await store.GetAsync(SecretReference.TryParse("USERNAME", _moto.ParameterArn)!, CancellationToken.None));
         Assert.Equal(MotoServer.SecretValue, await store.GetAsync(SecretReference.TryParse("PASSWORD", _moto.SecretArn)!, CancellationToken.None));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task Resolved_credentials_authenticate_and_no_secret_reaches_the_log_of_a_good_or_a_failing_invocation()
     {
+        _moto.SkipIfUnavailable();
         var env = new Dictionary<string, string>
         {
             ["WRITE_ADDRESS"] = _receiver.PushUrl.ToString(),
             ["USERNAME"] = _moto.ParameterArn,
             ["PASSWORD"] = _moto.SecretArn,
         };
-        var options = await ShipperComposition.LoadOptionsAsync(env.GetValueOrDefault, Store, CancellationToken.None);
+        var options = await Composition.LoadOptionsAsync(env.GetValueOrDefault, Store, CancellationToken.None);
         var log = new StringWriter();
-        var handler = ShipperComposition.CreateHandler(options, new ShipperLog(log, LokiShipper.Configuration.LogLevel.Debug), TimeProvider.System);
+        var handler = Composition.CreateFunction(options, new ShipperLog(log, LokiShipper.Diagnostics.LogLevel.Debug), TimeProvider.System);
         var payload = TestEvents.CloudWatch("/aws/lambda/app", "s", (DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "hello"));
 
         await handler.HandleAsync(payload, new InvocationContext("ok", DateTimeOffset.UtcNow.AddSeconds(20)), CancellationToken.None);
         _receiver.Enqueue(LokiReceiver.Status(401, "invalid credentials"));
-        var failure = await Assert.ThrowsAsync<LokiShipper.Pipeline.InvocationFailedException>(() =>
+        var failure = await Assert.ThrowsAsync<LokiShipper.Function.InvocationFailedException>(() =>
             handler.HandleAsync(payload, new InvocationContext("bad", DateTimeOffset.UtcNow.AddSeconds(20)), CancellationToken.None));
 
         var expected = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{MotoServer.ParameterValue}:{MotoServer.SecretValue}"));
@@ -137,19 +142,21 @@ public sealed class SecretsAgainstMotoTests : IClassFixture<MotoServer>, IAsyncL
         Assert.DoesNotContain(expected["Basic ".Length..], everything);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task A_missing_parameter_is_a_configuration_error_naming_the_variable()
     {
+        _moto.SkipIfUnavailable();
         var env = new Dictionary<string, string> { ["BEARER_TOKEN"] = $"arn:aws:ssm:{MotoServer.Region}:123456789012:parameter/does/not/exist" };
 
-        var ex = await Assert.ThrowsAsync<ConfigurationException>(() => ShipperComposition.LoadOptionsAsync(env.GetValueOrDefault, Store, CancellationToken.None));
+        var ex = await Assert.ThrowsAsync<ConfigurationException>(() => Composition.LoadOptionsAsync(env.GetValueOrDefault, Store, CancellationToken.None));
 
         Assert.StartsWith("Invalid configuration: BEARER_TOKEN: could not read arn:aws:ssm:eu-west-1:123456789012:parameter/does/not/exist through SSM GetParameter (/does/not/exist): ParameterNotFoundException", ex.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_deployed_program_reads_the_token_at_cold_start_with_the_default_sdk_configuration()
     {
+        _moto.SkipIfUnavailable();
         await using var api = await FakeRuntimeApi.StartAsync();
         var info = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "LokiShipper.dll")])
         {

@@ -1,4 +1,7 @@
 using LokiShipper.Configuration;
+using LokiShipper.Labels;
+using LokiShipper.Loki;
+using LokiShipper.Loki.Encoders;
 using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Configuration;

@@ -1,7 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using LokiShipper.Cli;
-using LokiShipper.Decode;
+using LokiShipper.Pipeline;
+using LokiShipper.Sources.CloudWatch;
 using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Deployment;
@@ -46,7 +47,7 @@ public sealed class SampleEventsTests : IAsyncLifetime
     [MemberData(nameof(Samples))]
     public async Task A_sample_event_ships_the_sample_lines_with_their_exact_timestamps(string file, int entries)
     {
-        var original = new CloudWatchLogsDecoder(1 << 20).DecodeEvent(File.ReadAllBytes(TestEvents.SamplePath("cloudwatch-logs.json")));
+        var original = TestSources.DecodeEvent(File.ReadAllBytes(TestEvents.SamplePath("cloudwatch-logs.json")));
         var environment = new Dictionary<string, string> { ["WRITE_ADDRESS"] = _receiver.PushUrl.ToString() };
 
         var exit = await new CliApp(new MemoryStream(), _stderr, name => environment.GetValueOrDefault(name), TimeProvider.System)
@@ -65,29 +66,29 @@ public sealed class SampleEventsTests : IAsyncLifetime
 
         var stream = Assert.Single(Assert.Single(_receiver.Accepted).Streams);
         Assert.Equal("/aws/lambda/checkout-api", stream.Labels["log_group"]);
-        Assert.Equal(original.LogEvents.Select(e => (e.Timestamp * 1_000_000, e.Message)), shipped.Select(e => (e.TimestampNs, e.Line)));
+        Assert.Equal(original.LogEvents.Select(e => (e.TimestampNs, e.Text)), shipped.Select(e => (e.TimestampNs, e.Line)));
     }
 
     [Fact]
     public async Task The_kinesis_sample_ships_three_log_groups_in_one_request_and_skips_the_control_message()
     {
-        var kinesis = Assert.IsType<KinesisEvent>(new CloudWatchLogsDecoder(1 << 20).Read(File.ReadAllBytes(TestEvents.SamplePath("kinesis-cloudwatch.json"))));
+        var kinesis = TestSources.Read(File.ReadAllBytes(TestEvents.SamplePath("kinesis-cloudwatch.json")));
         var environment = new Dictionary<string, string> { ["WRITE_ADDRESS"] = _receiver.PushUrl.ToString() };
         // Shipped as it arrives, a minute after its newest line (lines over 50 minutes old go one log group per request).
-        var newest = kinesis.Items.Skip(1).SelectMany(i => i.Record!.LogEvents).Max(e => e.Timestamp);
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(newest).AddMinutes(1));
+        var newest = kinesis.Items.Skip(1).SelectMany(i => i.Records.Single().Lines).Max(e => e.TimestampNs);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(newest / LogLine.NanosPerMilli).AddMinutes(1));
 
         var exit = await new CliApp(new MemoryStream(), _stderr, name => environment.GetValueOrDefault(name), time)
             .RunAsync(["invoke", TestEvents.SamplePath("kinesis-cloudwatch.json")]);
 
         Assert.Equal(0, exit);
-        Assert.True(kinesis.Items[0].Record!.IsControlMessage);
+        Assert.Empty(kinesis.Items[0].Records); // the control message
         var push = Assert.Single(_receiver.Accepted);
         Assert.Equal(["/aws/lambda/checkout-api", "/aws/rds/instance/orders-db/postgresql", "/ecs/payments"], push.Streams.Select(s => s.Labels["log_group"]).Order(StringComparer.Ordinal));
-        foreach (var record in kinesis.Items.Skip(1).Select(i => i.Record!))
+        foreach (var record in kinesis.Items.Skip(1).Select(i => i.Records.Single()))
         {
-            var stream = push.Streams.Single(s => s.Labels["log_group"] == record.LogGroup);
-            Assert.Equal(record.LogEvents.Select(e => (e.Timestamp * 1_000_000, e.Message)), stream.Entries.Select(e => (e.TimestampNs, e.Line)));
+            var stream = push.Streams.Single(s => s.Labels["log_group"] == ((CloudWatchOrigin)record.Origin).LogGroup);
+            Assert.Equal(record.Lines.Select(e => (e.TimestampNs, e.Text)), stream.Entries.Select(e => (e.TimestampNs, e.Line)));
         }
     }
 

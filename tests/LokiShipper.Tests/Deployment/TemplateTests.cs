@@ -4,15 +4,15 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using LokiShipper.Configuration;
-using LokiShipper.Tests.Support;
 using Moq;
 using Match = System.Text.RegularExpressions.Match;
 using static LokiShipper.Tests.Support.CloudFormationTemplate;
+using LokiShipper.Configuration;
+using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Deployment;
 
-/// <summary>Keeps template.yaml honest against the code it deploys and the README that documents it.</summary>
+/// <summary>Keeps template.yaml honest against the code it deploys and the docs/ pages that document it.</summary>
 public partial class TemplateTests
 {
     /// <summary>Variables Lambda sets itself; a template may not set them (they are reserved).</summary>
@@ -54,7 +54,7 @@ public partial class TemplateTests
         Assert.Equal("arm64", LambdaToolsDefaults().GetProperty("function-architecture").GetString());
     }
 
-    /// <summary>lambda-promtail variables the function recognises only to ignore or refuse them (README, "Migrating").</summary>
+    /// <summary>lambda-promtail variables the function recognises only to ignore or refuse them (docs/migration.md).</summary>
     private static readonly string[] LambdaPromtailOnly = [.. ShipperOptionsParser.IgnoredLambdaPromtailVariables, ShipperOptionsParser.RelabelConfigs];
 
     /// <summary>Earlier names of ours the function still reads; the template sets their successors instead.</summary>
@@ -72,39 +72,38 @@ public partial class TemplateTests
     }
 
     [Fact]
-    public async Task Every_variable_is_in_the_README_configuration_table_with_the_templates_default()
+    public async Task Every_variable_is_in_the_documented_configuration_table_with_the_templates_default()
     {
-        var documented = ReadmeConfigurationDefaults();
+        var documented = DocumentedConfigurationDefaults();
 
         foreach (var name in (await VariablesReadAtColdStart()).Except(LambdaPromtailOnly))
         {
-            Assert.True(documented.TryGetValue(name, out var readmeDefault), $"README's configuration table has no row for {name}");
+            Assert.True(documented.TryGetValue(name, out var documentedDefault), $"docs/configuration.md's table has no row for {name}");
             if (SetByLambda.Contains(name))
             {
-                Assert.Equal("set by Lambda", readmeDefault);
+                Assert.Equal("set by Lambda", documentedDefault);
                 continue;
             }
 
             if (Replaced.Contains(name))
             {
-                Assert.Equal("(none)", readmeDefault);
+                Assert.Equal("(none)", documentedDefault);
                 continue;
             }
 
             var parameter = ParameterBehind(name);
             var templateDefault = parameter.TryGetValue("Default", out var value) ? (string?)value : null;
             Assert.True(
-                readmeDefault == "(none)" ? string.IsNullOrEmpty(templateDefault) : readmeDefault == $"`{templateDefault}`",
-                $"{name}: the README says the default is {readmeDefault}, the template's is '{templateDefault}'");
+                documentedDefault == "(none)" ? string.IsNullOrEmpty(templateDefault) : documentedDefault == $"`{templateDefault}`",
+                $"{name}: docs/configuration.md says the default is {documentedDefault}, the template's is '{templateDefault}'");
         }
     }
 
     [Fact]
     public void The_migration_guide_names_every_lambda_promtail_variable_the_function_ignores_or_refuses()
     {
-        var readme = File.ReadAllText(RepoFiles.Path("README.md"));
-        var migration = readme[readme.IndexOf("\n## Migrating from lambda-promtail", StringComparison.Ordinal)..];
-        migration = migration[..migration.IndexOf("\n## ", 1, StringComparison.Ordinal)];
+        var migration = DocsPage("migration.md");
+        Assert.StartsWith("# Migrating from lambda-promtail\n", migration, StringComparison.Ordinal);
 
         Assert.All(LambdaPromtailOnly, name => Assert.Contains($"`{name}`", migration, StringComparison.Ordinal));
     }
@@ -374,7 +373,7 @@ public partial class TemplateTests
         Assert.Equal(
             ["AWS/Lambda DestinationDeliveryFailures", "AWS/Lambda Errors", "AWS/Lambda IteratorAge", "AWS/Lambda Throttles", "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateNumberOfMessagesVisible", "LokiShipper InvalidRecords"],
             alarms.Select(a => $"{Properties(a)["Namespace"]} {Properties(a)["MetricName"]}").Order(StringComparer.Ordinal));
-        Assert.Equal(LokiShipper.Diagnostics.EmbeddedMetrics.Namespace, Properties(_template.Resource("InvalidRecordsAlarm"))["Namespace"]);
+        Assert.Equal(LokiShipper.Function.EmbeddedMetrics.Namespace, Properties(_template.Resource("InvalidRecordsAlarm"))["Namespace"]);
         Assert.Equal("KinesisAlarmsOn", _template.Resource("StreamIteratorAgeAlarm")["Condition"]);
         Assert.All(alarms.Where(a => Properties(a)["MetricName"] is not "IteratorAge"), alarm =>
         {
@@ -473,7 +472,7 @@ public partial class TemplateTests
     {
         var read = new HashSet<string>(StringComparer.Ordinal);
         var store = new Mock<ISecretStore>(MockBehavior.Strict);
-        await ShipperComposition.LoadOptionsAsync(name => { read.Add(name); return null; }, () => store.Object, CancellationToken.None);
+        await Composition.LoadOptionsAsync(name => { read.Add(name); return null; }, () => store.Object, CancellationToken.None);
         return read;
     }
 
@@ -485,11 +484,35 @@ public partial class TemplateTests
     private Dictionary<string, object?> ParameterBehind(string variable) =>
         (Dictionary<string, object?>)_template.Parameters[ParameterNameBehind(variable)]!;
 
-    /// <summary>README "Configuration": variable → its default column, e.g. <c>`false`</c>, <c>(none)</c>.</summary>
-    private static Dictionary<string, string> ReadmeConfigurationDefaults()
+    /// <summary>
+    /// A page under docs/, as it is in the repository. The test project copies the files it checks into its output
+    /// (<c>repo/</c>); a page it does not copy is read from the repository root, the folder above the output that holds
+    /// LokiShipper.sln.
+    /// </summary>
+    private static string DocsPage(string name)
     {
-        var readme = File.ReadAllText(RepoFiles.Path("README.md"));
-        var section = readme[readme.IndexOf("\n## Configuration", StringComparison.Ordinal)..];
+        var copied = RepoFiles.Path("docs/" + name);
+        if (File.Exists(copied))
+        {
+            return File.ReadAllText(copied);
+        }
+
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(System.IO.Path.Combine(directory.FullName, "LokiShipper.sln")))
+            {
+                return File.ReadAllText(System.IO.Path.Combine(directory.FullName, "docs", name));
+            }
+        }
+
+        throw new FileNotFoundException($"docs/{name}: no copy in the test output and no LokiShipper.sln above {AppContext.BaseDirectory}");
+    }
+
+    /// <summary>docs/configuration.md, "Environment variables": variable → its default column, e.g. <c>`false`</c>, <c>(none)</c>.</summary>
+    private static Dictionary<string, string> DocumentedConfigurationDefaults()
+    {
+        var page = DocsPage("configuration.md");
+        var section = page[page.IndexOf("\n## Environment variables", StringComparison.Ordinal)..];
         section = section[..section.IndexOf("\n## ", 1, StringComparison.Ordinal)];
         var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Match row in ConfigurationRow().Matches(section))

@@ -1,11 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using LokiShipper.Cli;
-using LokiShipper.Configuration;
+using Xunit.Abstractions;
 using LokiShipper.Diagnostics;
 using LokiShipper.Runtime;
 using LokiShipper.Tests.Support;
-using Xunit.Abstractions;
 
 namespace LokiShipper.Tests.EndToEnd;
 
@@ -227,7 +225,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
             settings.Add(("EXTRA_LABELS", $"test_case,{_id}"));
         }
 
-        var handler = ShipperComposition.CreateHandler(TestOptions.From([.. settings]), new ShipperLog(log, LogLevel.Info), TimeProvider.System);
+        var handler = Composition.CreateFunction(TestOptions.From([.. settings]), new ShipperLog(log, LogLevel.Info), TimeProvider.System);
         var response = Encoding.UTF8.GetString(await handler.HandleAsync(payload, new InvocationContext("acct", DateTimeOffset.UtcNow.AddSeconds(60)), CancellationToken.None));
         var summaryLine = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.Contains("\"entries_in\"", StringComparison.Ordinal));
         return new Run(JsonDocument.Parse(summaryLine).RootElement.Clone(), response);

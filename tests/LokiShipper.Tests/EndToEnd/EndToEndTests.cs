@@ -1,6 +1,5 @@
-using LokiShipper.Configuration;
 using LokiShipper.Diagnostics;
-using LokiShipper.Pipeline;
+using LokiShipper.Function;
 using LokiShipper.Runtime;
 using LokiShipper.Tests.Support;
 
@@ -23,10 +22,10 @@ public sealed class EndToEndTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _target.DisposeAsync();
 
-    private ShipperHandler Handler(params (string, string)[] variables)
+    private ShipperFunction Handler(params (string, string)[] variables)
     {
         var options = TestOptions.From([("WRITE_ADDRESS", _target.WriteAddress.ToString()), ("AWS_REGION", "eu-west-1"), .. variables]);
-        return ShipperComposition.CreateHandler(options, new ShipperLog(_log, LogLevel.Info), TimeProvider.System);
+        return Composition.CreateFunction(options, new ShipperLog(_log, LogLevel.Info), TimeProvider.System);
     }
 
     private static InvocationContext Context() => new("e2e", DateTimeOffset.UtcNow.AddSeconds(60));

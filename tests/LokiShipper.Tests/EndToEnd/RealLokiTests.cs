@@ -1,6 +1,6 @@
 using System.Text.Json;
-using LokiShipper.Tests.Support;
 using Xunit.Abstractions;
+using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.EndToEnd;
 

@@ -1,8 +1,8 @@
 using System.IO.Compression;
 using System.Text;
+using Xunit.Abstractions;
 using LokiShipper.Cli;
 using LokiShipper.Tests.Support;
-using Xunit.Abstractions;
 
 namespace LokiShipper.Tests.Faults;
 

@@ -1,12 +1,10 @@
 using System.Text.Json;
-using LokiShipper.Configuration;
+using Xunit.Abstractions;
 using LokiShipper.Diagnostics;
-using LokiShipper.Pipeline;
-using LokiShipper.Push;
+using LokiShipper.Function;
+using LokiShipper.Loki;
 using LokiShipper.Runtime;
 using LokiShipper.Tests.Support;
-using Microsoft.AspNetCore.Http;
-using Xunit.Abstractions;
 
 namespace LokiShipper.Tests.Faults;
 
@@ -37,14 +35,14 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
     private (long TimestampMs, string Message)[] Lines(int count, Func<int, string>? text = null) =>
         Enumerable.Range(0, count).Select(i => (_baseMs + i, text?.Invoke(i) ?? $"line {i:D3}")).ToArray();
 
-    private ShipperHandler Handler(Uri writeAddress, HttpMessageHandler? http = null, params (string, string)[] variables) =>
-        ShipperComposition.CreateHandler(
+    private ShipperFunction Handler(Uri writeAddress, HttpMessageHandler? http = null, params (string, string)[] variables) =>
+        Composition.CreateFunction(
             TestOptions.From([("WRITE_ADDRESS", writeAddress.ToString()), .. variables]),
             new ShipperLog(_log, LogLevel.Info),
             TimeProvider.System,
             http);
 
-    private async Task<(JsonElement Summary, InvocationFailedException? Failure)> InvokeAsync(ShipperHandler handler, (long, string)[] lines, double deadlineSeconds = 30)
+    private async Task<(JsonElement Summary, InvocationFailedException? Failure)> InvokeAsync(ShipperFunction handler, (long, string)[] lines, double deadlineSeconds = 30)
     {
         InvocationFailedException? failure = null;
         try
@@ -81,7 +79,7 @@ public sealed class FaultInjectionTests(ITestOutputHelper output) : IAsyncLifeti
         await Receiver.DisposeAsync();
         _receiver = null;
         var port = ChildEnvironment.FreePort();
-        var counting = new CountingHandler(LokiHttpSink.CreateHandler(TestOptions.From()), async attempt =>
+        var counting = new CountingHandler(LokiHttpSink.CreateHandler(TestOptions.From(("WRITE_ADDRESS", "http://127.0.0.1:1")).LokiSlice()), async attempt =>
         {
             if (attempt == 4)
             {

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
-using LokiShipper.Batching;
+using Moq;
+using LokiShipper.Loki;
 using LokiShipper.Pipeline;
-using LokiShipper.Push;
 using LokiShipper.Runtime;
 using LokiShipper.Tests.Support;
-using Moq;
 
 namespace LokiShipper.Tests.Pipeline;
 
@@ -25,7 +24,7 @@ public class ShipperPipelineTests
                 return Task.FromResult(PushResult.AllStored(b.EntryCount, 100));
             });
 
-    private ShipperPipeline Pipeline(params (string, string)[] variables) => new(TestOptions.From(variables), _sink.Object, _time);
+    private ShipperPipeline Pipeline(params (string, string)[] variables) => Composition.CreatePipeline(TestOptions.From(variables), _sink.Object, _time);
 
     [Fact]
     public async Task Maps_each_log_event_to_an_entry_with_exact_nanoseconds_and_the_stream_as_metadata()
@@ -35,7 +34,7 @@ public class ShipperPipelineTests
 
         var summary = await Pipeline(("AWS_REGION", "eu-west-1")).RunAsync(payload, Context(), CancellationToken.None);
 
-        Assert.True(summary.Ok, summary.Error);
+        Assert.True(summary.Ok, summary.ErrorMessage);
         var (batch, giveUpAt) = Assert.Single(_pushed);
         var stream = Assert.Single(batch.Streams);
         Assert.Equal("""{aws_account_id="123456789012", aws_region="eu-west-1", aws_service="lambda", log_group="/aws/lambda/checkout", service_name="checkout"}""", stream.Labels.Text);
@@ -117,8 +116,10 @@ public class ShipperPipelineTests
         Assert.Equal([1], summary.FailedBatches);
         Assert.Equal((20, 10), (summary.EntriesPushed, summary.EntriesFailed));
         Assert.Equal((250L, 2), (summary.BytesSent, summary.Retries));
-        Assert.Equal("PushFailed", summary.ErrorType);
-        Assert.Equal("1 of 3 batches could not be delivered (10 entries; Lambda will retry the event): batch 1: Loki answered 403 Forbidden, which retrying cannot fix: denied", summary.Error);
+        var failure = Assert.IsType<PushFailure>(Assert.Single(summary.Errors));
+        Assert.Equal(("PushFailed", 1, 3, 10), (failure.Type, failure.FailedBatches, failure.TotalBatches, failure.FailedEntries));
+        Assert.Equal(["batch 1: Loki answered 403 Forbidden, which retrying cannot fix: denied"], failure.Reasons);
+        Assert.Equal("1 of 3 batches could not be delivered (10 entries; Lambda will retry the event): batch 1: Loki answered 403 Forbidden, which retrying cannot fix: denied", summary.ErrorMessage);
     }
 
     [Fact]
@@ -140,8 +141,7 @@ public class ShipperPipelineTests
         var summary = await Pipeline().RunAsync(System.Text.Encoding.UTF8.GetBytes("""{"awslogs":{"data":"%%%"}}"""), Context(), CancellationToken.None);
 
         Assert.False(summary.Ok);
-        Assert.Equal("InvalidEvent", summary.ErrorType);
-        Assert.Equal("awslogs.data is not valid base64", summary.Error);
+        Assert.Equal(new InvalidEvent("awslogs.data is not valid base64"), Assert.Single(summary.Errors));
         _sink.VerifyNoOtherCalls();
     }
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
-using LokiShipper.Tests.Support;
 using Xunit.Abstractions;
+using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Runtime;
 

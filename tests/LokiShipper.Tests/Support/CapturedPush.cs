@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using LokiShipper.Batching;
 using LokiShipper.Labels;
+using LokiShipper.Loki;
 
 namespace LokiShipper.Tests.Support;
 
@@ -10,7 +10,7 @@ namespace LokiShipper.Tests.Support;
 /// query_range). Captured from Loki 2.7.5, 3.4.6 and 3.4.6 upgraded from 2.x (schema v12, structured metadata
 /// disallowed) in TestData/loki-400; lines of 1,000 bytes and more are stored as <c>{"repeat":"x","times":N}</c>.
 /// </summary>
-public sealed record CapturedPush(string Case, string Flavour, long PushedAtNs, int Status, string Body, PushBatch Batch, IReadOnlyList<bool> Stored)
+internal sealed record CapturedPush(string Case, string Flavour, long PushedAtNs, int Status, string Body, PushBatch Batch, IReadOnlyList<bool> Stored)
 {
     public static IEnumerable<string> Files() =>
         Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "TestData", "loki-400"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal)!;

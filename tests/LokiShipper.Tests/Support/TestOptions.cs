@@ -3,7 +3,7 @@ using LokiShipper.Configuration;
 namespace LokiShipper.Tests.Support;
 
 /// <summary>Options as the parser would produce them from the given variables (only the variables given).</summary>
-public static class TestOptions
+internal static class TestOptions
 {
     public static ShipperOptions From(params (string Name, string Value)[] variables)
     {

@@ -1,0 +1,111 @@
+using LokiShipper.Configuration;
+using LokiShipper.Diagnostics;
+using LokiShipper.Function;
+using LokiShipper.Labels;
+using LokiShipper.Loki;
+using LokiShipper.Loki.Encoders;
+using LokiShipper.Pipeline;
+using LokiShipper.Sources;
+using LokiShipper.Sources.CloudWatch;
+using LokiShipper.Sources.Kinesis;
+using LokiShipper.Sources.Sqs;
+
+namespace LokiShipper;
+
+/// <summary>
+/// Wires the real objects together (no DI container). <c>Main</c>, the CLI and the tests all build the handler
+/// here, each with its own HTTP handler, clock and output.
+/// </summary>
+internal static class Composition
+{
+    /// <summary>
+    /// Reads the configuration once: credentials given as SSM parameter or Secrets Manager ARNs are fetched first
+    /// (through <paramref name="secretStore"/>, only when one is present), then everything is parsed and validated.
+    /// </summary>
+    public static async Task<ShipperOptions> LoadOptionsAsync(Func<string, string?> environment, Func<ISecretStore> secretStore, CancellationToken cancellationToken)
+    {
+        var lookup = await SecretResolver.ResolveAsync(environment, secretStore, cancellationToken).ConfigureAwait(false);
+        return ShipperOptionsParser.Parse(lookup);
+    }
+
+    /// <summary>Says once, at cold start, which lambda-promtail settings were set but are ignored, and which of ours are replaced.</summary>
+    public static void ReportIgnoredSettings(ShipperOptions options, ShipperLog log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(log);
+        if (options.IgnoredVariables.Count > 0)
+        {
+            log.Write(LogLevel.Warn, "lambda-promtail settings ignored: they do not apply to LokiShipper (see README, Migrating from lambda-promtail)", w =>
+            {
+                w.WriteStartArray("variables");
+                foreach (var name in options.IgnoredVariables)
+                {
+                    w.WriteStringValue(name);
+                }
+
+                w.WriteEndArray();
+            });
+        }
+
+        if (options.DeprecatedVariableSet)
+        {
+            log.Write(LogLevel.Warn, $"{ShipperOptionsParser.JsonStructuredMetadata} is replaced by STRUCTURED_METADATA (auto, always or never); it is read as never for JSON pushes when false", w =>
+                w.WriteString("structured_metadata", options.StructuredMetadata.ToString().ToLowerInvariant()));
+        }
+    }
+
+    /// <summary>The encoder <c>LOKI_PUSH_FORMAT</c> asks for.</summary>
+    public static IPushEncoder CreateEncoder(LokiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.PushFormat == PushFormat.Json
+            ? new JsonPushEncoder(options.JsonGzip)
+            : new ProtobufSnappyEncoder();
+    }
+
+    /// <summary>Every source the function reads, in the order the router asks them: a new source is one line here.</summary>
+    public static EventRouter CreateRouter(SourceOptions options) => new(
+    [
+        new CloudWatchSource(options),
+        new SqsSource(options),
+        new KinesisSource(options),
+    ]);
+
+    /// <summary>The pipeline from the router to <paramref name="sink"/>.</summary>
+    public static ShipperPipeline CreatePipeline(ShipperOptions options, ILokiSink sink, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var pipeline = options.PipelineSlice();
+        var mapper = new RecordMapper(new StreamLabeler(options.LabelsSlice()), pipeline.MaxLineSize);
+        return new ShipperPipeline(CreateRouter(options.SourcesSlice()), mapper, sink, pipeline, time);
+    }
+
+    /// <param name="options">Parsed configuration.</param>
+    /// <param name="log">Where log lines go (stdout on Lambda).</param>
+    /// <param name="time">The clock for deadlines, retries and timings.</param>
+    /// <param name="httpHandler">Handler for pushes to Loki; null = the production <see cref="SocketsHttpHandler"/>.</param>
+    /// <param name="dryRunOutput">Where a dry run writes the requests it would send (used when WRITE_ADDRESS is unset).</param>
+    /// <param name="emitMetrics">Write the EMF metrics line after each summary (on Lambda).</param>
+    public static ShipperFunction CreateFunction(
+        ShipperOptions options,
+        ShipperLog log,
+        TimeProvider time,
+        HttpMessageHandler? httpHandler = null,
+        Stream? dryRunOutput = null,
+        bool emitMetrics = true)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ILokiSink sink = options.IsDryRun
+            ? new DryRunSink(dryRunOutput ?? throw new ArgumentException("a dry run needs an output stream", nameof(dryRunOutput)), options.StructuredMetadata != StructuredMetadataMode.Never)
+            : new LokiHttpSink(options.LokiSlice(), httpHandler ?? LokiHttpSink.CreateHandler(options.LokiSlice()), CreateEncoder(options.LokiSlice()), time, log);
+        return new ShipperFunction(CreatePipeline(options, sink, time), log, time, options.FunctionName, emitMetrics);
+    }
+
+    /// <summary>How an exception is reported to Lambda: a short type and a message without stack trace.</summary>
+    public static (string Type, string Message) DescribeError(Exception exception) => exception switch
+    {
+        InvocationFailedException failed => (failed.ErrorType, failed.Message),
+        ConfigurationException config => ("Configuration", config.Message),
+        _ => (exception.GetType().Name, exception.Message),
+    };
+}

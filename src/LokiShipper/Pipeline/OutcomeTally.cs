@@ -1,0 +1,102 @@
+using LokiShipper.Loki;
+
+namespace LokiShipper.Pipeline;
+
+/// <summary>The counts of an invocation while it runs; <see cref="ToOutcome"/> freezes them. Used by one invocation, on one thread at a time.</summary>
+internal sealed class OutcomeTally
+{
+    private readonly SortedDictionary<string, int> _rejected = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, int> _dropped = new(StringComparer.Ordinal);
+    private readonly List<int> _failedBatches = [];
+    private int _entriesIn;
+    private int _entriesPushed;
+    private int _entriesFailed;
+    private int _linesTruncated;
+    private int _metadataDropped;
+    private int _verificationPushes;
+    private int _batches;
+    private long _bytesSent;
+    private int _splits;
+    private int _retries;
+    private long _pushMs;
+    private int _invalidItems;
+
+    public void CountIn(int entries) => _entriesIn += entries;
+
+    public void Drop(string reason, int entries) => Add(_dropped, reason, entries);
+
+    public void Truncated(int lines) => _linesTruncated += lines;
+
+    public void InvalidItem() => _invalidItems++;
+
+    public void Batches(int count) => _batches += count;
+
+    public void PushTime(long milliseconds) => _pushMs += milliseconds;
+
+    /// <summary>A batch Loki answered: where its entries ended, and what it cost.</summary>
+    public void Pushed(PushResult result)
+    {
+        _entriesPushed += result.Accepted;
+        foreach (var (reason, count) in result.Rejected)
+        {
+            Add(_rejected, reason, count);
+        }
+
+        _metadataDropped += result.MetadataDropped;
+        _verificationPushes += result.VerificationPushes;
+        _bytesSent += result.BytesSent;
+        _retries += result.Retries;
+    }
+
+    /// <summary>A request that failed: what it cost, whatever became of its entries.</summary>
+    public void Attempted(PushFailedException failure)
+    {
+        _bytesSent += failure.BytesSent;
+        _retries += failure.Retries;
+    }
+
+    /// <summary>A batch sent again as two halves, each accounted for on its own.</summary>
+    public void Split() => _splits++;
+
+    public void Failed(int batchIndex, int entries, bool firstFailureOfBatch)
+    {
+        _entriesFailed += entries;
+        if (firstFailureOfBatch)
+        {
+            _failedBatches.Add(batchIndex);
+        }
+    }
+
+    public InvocationOutcome ToOutcome(InputEvent? input, ItemReport? report, IReadOnlyList<InvocationError> errors, long elapsedMs) => new()
+    {
+        Source = input?.Source ?? "cloudwatch",
+        SummaryField = input?.SummaryField,
+        EntriesIn = _entriesIn,
+        EntriesPushed = _entriesPushed,
+        EntriesFailed = _entriesFailed,
+        Rejected = new SortedDictionary<string, int>(_rejected, StringComparer.Ordinal),
+        Dropped = new SortedDictionary<string, int>(_dropped, StringComparer.Ordinal),
+        LinesTruncated = _linesTruncated,
+        MetadataDropped = _metadataDropped,
+        VerificationPushes = _verificationPushes,
+        Batches = _batches,
+        FailedBatches = [.. _failedBatches],
+        BytesSent = _bytesSent,
+        Splits = _splits,
+        Retries = _retries,
+        PushMs = _pushMs,
+        ElapsedMs = elapsedMs,
+        InvalidItems = _invalidItems,
+        InvalidItemsName = $"invalid_{input?.ItemName ?? "message"}s",
+        BatchItemFailures = report?.BatchItemFailures,
+        Errors = errors,
+    };
+
+    private static void Add(SortedDictionary<string, int> counts, string reason, int count)
+    {
+        if (count > 0)
+        {
+            counts[reason] = counts.GetValueOrDefault(reason) + count;
+        }
+    }
+}
