@@ -6,24 +6,25 @@ internal sealed class StreamLabeler
     private readonly LabelOptions _options;
 
     /// <summary>
-    /// Label sets already computed, by origin. A Kinesis event of 5,000 records from a few log groups needs a few
+    /// Label sets already computed, keyed by origin but compared by the labels it makes (so records of any log stream
+    /// share an entry unless the stream is a label). A Kinesis event of 5,000 records from a few log groups needs a few
     /// label sets, not 5,000 (each is a list, a sort and a string). Bounded: cleared when it grows past 4,096.
     /// </summary>
-    private readonly Dictionary<LogOrigin, LabelSet> _cache = [];
+    private readonly Dictionary<LogOrigin, LabelSet> _cache;
     private readonly Lock _cacheLock = new();
 
     public StreamLabeler(LabelOptions options)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
+        _cache = new Dictionary<LogOrigin, LabelSet>(new SameLabels(options));
     }
 
     public LabelSet Labels(LogOrigin origin)
     {
         ArgumentNullException.ThrowIfNull(origin);
-        var key = origin.LabelIdentity(_options);
         lock (_cacheLock)
         {
-            if (_cache.TryGetValue(key, out var cached))
+            if (_cache.TryGetValue(origin, out var cached))
             {
                 return cached;
             }
@@ -37,7 +38,7 @@ internal sealed class StreamLabeler
                 _cache.Clear();
             }
 
-            _cache[key] = labels;
+            _cache[origin] = labels;
         }
 
         return labels;

@@ -26,7 +26,6 @@ internal sealed class RecordMapper
     /// <param name="batcher">Where the entries go.</param>
     public int Map(LogRecord record, int item, Batcher batcher)
     {
-        ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(batcher);
         var labels = _labeler.Labels(record.Origin);
         var pairs = _labeler.Metadata(record.Origin);

@@ -56,7 +56,7 @@ internal sealed class ShipperPipeline
         using (input) // holds the lines until they are pushed
         {
             var giveUpAt = GiveUpAt(context);
-            var outcomes = new ItemOutcome[input.Items.Count];
+            var outcomes = new ItemOutcomes(input.Items);
             var units = input.ShipItemsApart
                 ? Enumerable.Range(0, input.Items.Count).Select(i => (Start: i, Count: 1))
                 : [(Start: 0, Count: input.Items.Count)];
@@ -71,15 +71,15 @@ internal sealed class ShipperPipeline
     }
 
     /// <summary>Ships items [start, start + count) in shared requests, and writes what became of each into <paramref name="outcomes"/>.</summary>
-    private async Task ShipAsync(IReadOnlyList<InputItem> items, int start, int count, ItemOutcome[] outcomes, DateTimeOffset giveUpAt, OutcomeTally tally, CancellationToken cancellationToken)
+    private async Task ShipAsync(IReadOnlyList<InputItem> items, int start, int count, ItemOutcomes outcomes, DateTimeOffset giveUpAt, OutcomeTally tally, CancellationToken cancellationToken)
     {
         using var batcher = new Batcher();
         for (var index = start; index < start + count; index++)
         {
             var item = items[index];
-            outcomes[index] = new ItemOutcome(item, index, item.Error is { } error ? new InvalidItem(error) : null);
-            if (item.Error is not null)
+            if (item.Error is { } error)
             {
+                outcomes.Fail(index, new InvalidItem(error));
                 tally.InvalidItem();
                 continue;
             }
@@ -111,7 +111,7 @@ internal sealed class ShipperPipeline
         {
             foreach (var index in failure.Items)
             {
-                outcomes[index] = outcomes[index] with { Error = failure.Error };
+                outcomes.Fail(index, failure.Error);
             }
         }
     }

@@ -6,9 +6,13 @@ namespace LokiShipper.Sources;
 /// <summary>Strings of an event as .NET text, with errors that name the field when they are not valid UTF-8.</summary>
 internal static class JsonText
 {
-    /// <summary>The string, or an error naming <paramref name="path"/> (built only on failure).</summary>
-    public static string Get(JsonElement value, Func<string> path) =>
-        TryGet(value) ?? throw new InvalidEventException($"{path()} is not valid UTF-8 text");
+    /// <summary>The string, or an error naming it as <c>Records[index].name</c> (the message is built only on failure).</summary>
+    public static string Get(JsonElement value, int index, string name) =>
+        TryGet(value) ?? throw new InvalidEventException($"Records[{index}].{name} is not valid UTF-8 text");
+
+    /// <summary>The string, or an error naming it as <paramref name="field"/>.</summary>
+    public static string Get(JsonElement value, string field) =>
+        TryGet(value) ?? throw new InvalidEventException($"{field} is not valid UTF-8 text");
 
     public static string? TryGet(JsonElement value)
     {

@@ -45,11 +45,21 @@ internal record CloudWatchOrigin(string LogGroup, string LogStream, string Owner
     }
 
     // The log stream is only part of the labels with KEEP_STREAM: otherwise records of any stream share them.
-    public override LogOrigin LabelIdentity(LabelOptions options)
+    public override bool SameLabels(LogOrigin other, LabelOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.KeepStream ? this : this with { LogStream = string.Empty };
+        return other is CloudWatchOrigin origin && origin.EqualityContract == EqualityContract && origin.LogGroup == LogGroup && origin.Owner == Owner
+            && (!options.KeepStream || origin.LogStream == LogStream) && SameDelivery(origin);
     }
+
+    public override int LabelHashCode(LabelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return HashCode.Combine(EqualityContract, LogGroup, Owner, options.KeepStream ? LogStream : null);
+    }
+
+    /// <summary>Whether the lines came the same way (the same data stream, for Kinesis); <paramref name="other"/> is of this type.</summary>
+    protected virtual bool SameDelivery(CloudWatchOrigin other) => true;
 
     public override IReadOnlyList<KeyValuePair<string, string>> Metadata(LabelOptions options)
     {

@@ -9,6 +9,8 @@ internal sealed record KinesisOrigin(string LogGroup, string LogStream, string O
 {
     protected override string LogType => "kinesis";
 
+    protected override bool SameDelivery(CloudWatchOrigin other) => other is KinesisOrigin kinesis && kinesis.StreamArn == StreamArn;
+
     public override void AddLabels(LabelOptions options, List<KeyValuePair<string, string>> labels)
     {
         ArgumentNullException.ThrowIfNull(options);

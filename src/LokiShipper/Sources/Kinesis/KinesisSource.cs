@@ -37,14 +37,14 @@ internal sealed class KinesisSource(SourceOptions options) : ISource
     {
         // Without its sequence number a record cannot be reported for retry: that fails the whole event instead.
         if (!record.TryGetProperty("kinesis", out var kinesis) || JsonText.StringProperty(kinesis, "sequenceNumber") is not { } sequence
-            || JsonText.Get(sequence, () => $"Records[{index}].kinesis.sequenceNumber") is not { Length: > 0 } sequenceNumber)
+            || JsonText.Get(sequence, index, "kinesis.sequenceNumber") is not { Length: > 0 } sequenceNumber)
         {
             throw new InvalidEventException($"Records[{index}]: kinesis.sequenceNumber is missing or not a string");
         }
 
         streamArn = JsonText.StringProperty(record, "eventSourceARN") is not { } arn ? string.Empty
             : arn.ValueEquals(streamArn) ? streamArn
-            : JsonText.Get(arn, () => $"Records[{index}].eventSourceARN");
+            : JsonText.Get(arn, index, "eventSourceARN");
         try
         {
             // Errors start with this field; the record's name is put before them only when there is one.

@@ -28,7 +28,7 @@ internal sealed class SqsSource(SourceOptions options) : ISource
 
     private InputItem ReadItem(JsonElement message, int index, LineArena lines)
     {
-        var messageId = JsonText.StringProperty(message, "messageId") is { } id ? JsonText.Get(id, () => $"Records[{index}].messageId") : $"#{index}";
+        var messageId = JsonText.StringProperty(message, "messageId") is { } id ? JsonText.Get(id, index, "messageId") : $"#{index}";
         var field = $"Records[{index}] (messageId {messageId})";
         try
         {
@@ -37,7 +37,7 @@ internal sealed class SqsSource(SourceOptions options) : ISource
                 throw new InvalidEventException($"{field}: body is missing or not a string");
             }
 
-            using var inner = JsonText.ParseEmbedded(JsonText.Get(body, () => $"{field}: body"), $"{field}: body");
+            using var inner = JsonText.ParseEmbedded(JsonText.Get(body, $"{field}: body"), $"{field}: body");
             if (inner.RootElement.ValueKind == JsonValueKind.Object && inner.RootElement.TryGetProperty("KinesisBatchInfo", out var batch))
             {
                 throw new InvalidEventException($"{field}: body is Lambda's record of a Kinesis batch it gave up on ({Describe(batch)}); it holds no log lines: read them from the stream while it retains them");
