@@ -5,9 +5,6 @@ using System.Text.Json;
 
 namespace LokiShipper.Cli;
 
-/// <summary>One log event to put into a generated subscription event.</summary>
-internal readonly record struct SampleLogEvent(long TimestampMs, string Message);
-
 /// <summary>
 /// Builds CloudWatch Logs subscription events as CloudWatch sends them: the record JSON, gzip'd, base64'd, wrapped
 /// in <c>{"awslogs":{"data":"…"}}</c>. Used by <c>events cloudwatch</c> and by the tests.

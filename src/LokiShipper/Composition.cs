@@ -35,7 +35,7 @@ internal static class Composition
         ArgumentNullException.ThrowIfNull(log);
         if (options.IgnoredVariables.Count > 0)
         {
-            log.Write(LogLevel.Warn, "lambda-promtail settings ignored: they do not apply to LokiShipper (see README, Migrating from lambda-promtail)", w =>
+            log.Write(LogLevel.Warn, "lambda-promtail settings ignored: they do not apply to LokiShipper (see docs/migration.md)", w =>
             {
                 w.WriteStartArray("variables");
                 foreach (var name in options.IgnoredVariables)

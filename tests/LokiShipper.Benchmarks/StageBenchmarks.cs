@@ -25,7 +25,7 @@ public class StageBenchmarks
     private Payload _payload = null!;
     private byte[] _compressed = null!;
     private EventRouter _router = null!;
-    private LogRecord _record = null!;
+    private LogRecord _record;
     private InputEvent _recordEvent = null!;
     private RecordMapper _mapper = null!;
     private Batcher _batcher = null!;

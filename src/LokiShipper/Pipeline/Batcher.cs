@@ -13,7 +13,7 @@ namespace LokiShipper.Pipeline;
 /// </summary>
 /// <remarks>
 /// Each stream's entries live in one array rented from the shared pool, and batches are slices of those arrays, not
-/// copies. A 3,500-entry stream is 112 KB of entries: allocated (twice, with the batch copies) it landed on the large
+/// copies. A 3,500-entry stream is 112 KB of entries: allocated (twice, with the batch copies) it would land on the large
 /// object heap on every invocation. Dispose the batcher once its batches are pushed; the arrays go back to the pool.
 /// </remarks>
 internal sealed class Batcher : IDisposable

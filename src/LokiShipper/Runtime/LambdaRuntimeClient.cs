@@ -4,9 +4,6 @@ using System.Text.Json;
 
 namespace LokiShipper.Runtime;
 
-/// <summary>One event from <c>invocation/next</c>.</summary>
-internal sealed record Invocation(byte[] Payload, InvocationContext Context);
-
 /// <summary>The Lambda Runtime API, version 2018-06-01 (see README.md in this folder for why it is ours).</summary>
 internal sealed class LambdaRuntimeClient
 {
