@@ -21,6 +21,9 @@ internal sealed class EventRouter : IEventReader
         _accepted = string.Join("; or ", sources.Select(s => s.Shape));
     }
 
+    /// <summary>The sources, in the order they are asked.</summary>
+    public IReadOnlyList<ISource> Sources => _sources;
+
     /// <summary>Reads the event; dispose the result once its entries are pushed.</summary>
     /// <exception cref="InvalidEventException">No source reads this event, or the one whose shape it has cannot read it.</exception>
     public InputEvent Read(ReadOnlyMemory<byte> eventJson)

@@ -7,8 +7,8 @@ using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Sources.Sqs;
 
-/// <summary>SQS redrive of the failure queue, batch splitting on "too large", and the EMF metrics line.</summary>
-public sealed class RedriveAndSplitTests : IAsyncLifetime
+/// <summary>SQS redrive of the failure queue: good messages ship, failed ones return to the queue, failure records replay.</summary>
+public sealed class RedriveTests : IAsyncLifetime
 {
     private LokiReceiver _receiver = null!;
     private readonly StringWriter _log = new();
@@ -94,71 +94,5 @@ public sealed class RedriveAndSplitTests : IAsyncLifetime
 
         Assert.Contains("\"entries_in\":1,\"entries_pushed\":1,", response);
         Assert.Equal("replayed line", Assert.Single(_receiver.Accepted).Streams.Single().Entries.Single().Line);
-    }
-
-    [Fact]
-    public async Task A_batch_refused_as_too_large_is_split_until_it_fits()
-    {
-        // Loki (or its proxy) refuses any request of more than 3 entries, as a 413 or as the gRPC limit.
-        var refusals = 0;
-        _receiver.Rule = (http, push) => push.EntryCount <= 3
-            ? _receiver.Accept(http, push)
-            : (Interlocked.Increment(ref refusals) % 2 == 1
-                ? LokiReceiver.Status(413, "Request Entity Too Large")
-                : LokiReceiver.Status(500, "rpc error: code = ResourceExhausted desc = grpc: received message larger than max (5242880 vs. 4194304)"))(http, push);
-
-        var events = Enumerable.Range(0, 10).Select(i => (_baseMs + i, $"line {i}")).ToArray();
-
-        var response = Encoding.UTF8.GetString(await Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", events), Context(), CancellationToken.None));
-
-        var delivered = _receiver.Accepted.SelectMany(p => p.Streams).SelectMany(s => s.Entries).OrderBy(e => e.TimestampNs).Select(e => e.Line);
-        Assert.Equal(events.Select(e => e.Item2), delivered);
-        Assert.All(_receiver.Accepted, p => Assert.True(p.EntryCount <= 3));
-        Assert.Contains("\"entries_in\":10,\"entries_pushed\":10,", response);
-        Assert.Contains("\"splits\":3", response); // 10 → 5+5 → (2+3)+(2+3)
-        Assert.Equal(3, refusals);
-    }
-
-    [Fact]
-    public async Task A_single_entry_too_large_fails_the_invocation_and_says_so()
-    {
-        _receiver.Enqueue(LokiReceiver.Status(413, "Request Entity Too Large"));
-
-        var ex = await Assert.ThrowsAsync<InvocationFailedException>(() =>
-            Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", (_baseMs, "one")), Context(), CancellationToken.None));
-
-        Assert.Contains("batch 0: Loki refused 1 entries", ex.Message);
-        Assert.Contains("as too large: HTTP 413: Request Entity Too Large", ex.Message);
-    }
-
-    [Fact]
-    public async Task When_both_halves_of_a_split_fail_the_batch_is_counted_once()
-    {
-        _receiver.Rule = LokiReceiver.Status(413, "Request Entity Too Large");
-
-        var ex = await Assert.ThrowsAsync<InvocationFailedException>(() =>
-            Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", (_baseMs, "one"), (_baseMs + 1, "two")), Context(), CancellationToken.None));
-
-        Assert.StartsWith("1 of 1 batches could not be delivered (2 entries; Lambda will retry the event): batch 0: Loki refused 1 entries", ex.Message);
-        Assert.Contains("\"failed_batches\":[0]", _log.ToString());
-    }
-
-    [Fact]
-    public async Task Each_invocation_also_writes_an_emf_metrics_line()
-    {
-        await Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/m", "s", (_baseMs, "a"), (_baseMs + 1, "b")), Context(), CancellationToken.None);
-
-        var emf = LogLines()[1];
-        var directive = emf.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
-        Assert.Equal("LokiShipper", directive.GetProperty("Namespace").GetString());
-        Assert.Equal(["FunctionName"], directive.GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()));
-        Assert.Equal(
-            ["EntriesIn", "EntriesPushed", "EntriesRejected", "EntriesDropped", "EntriesFailed", "MetadataDropped", "InvalidRecords", "Retries", "BytesSent", "PushLatency"],
-            directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()));
-        Assert.Equal("lokishipper-shipper", emf.GetProperty("FunctionName").GetString());
-        Assert.Equal(2, emf.GetProperty("EntriesIn").GetInt32());
-        Assert.Equal(2, emf.GetProperty("EntriesPushed").GetInt32());
-        Assert.Equal(_receiver.Received.Single().BodyBytes, emf.GetProperty("BytesSent").GetInt32());
-        Assert.InRange(emf.GetProperty("_aws").GetProperty("Timestamp").GetInt64(), _baseMs, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
 }
