@@ -91,8 +91,9 @@ internal sealed class BatchPusher
         }
         catch (PushFailedException ex)
         {
-            outcomes.Add(new(batch, null, ex));
-            if (ex.TooLarge && batch.EntryCount > 1)
+            var split = ex.TooLarge && batch.EntryCount > 1;
+            outcomes.Add(new(batch, null, ex, split));
+            if (split)
             {
                 var (first, second) = batch.Split();
                 await PushSplittingAsync(first, giveUpAt, outcomes, cancellationToken).ConfigureAwait(false);

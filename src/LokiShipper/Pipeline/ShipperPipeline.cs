@@ -123,7 +123,7 @@ internal sealed class ShipperPipeline
         var failedEntries = 0;
         var failedItems = new SortedSet<int>();
         var failedBatches = new HashSet<int>(); // both halves of a split batch may fail: count the batch once
-        foreach (var (batch, result, failure) in pushed)
+        foreach (var (batch, result, failure, split) in pushed)
         {
             if (result is not null)
             {
@@ -132,7 +132,7 @@ internal sealed class ShipperPipeline
             }
 
             tally.Attempted(failure!);
-            if (failure!.TooLarge && batch.EntryCount > 1)
+            if (split)
             {
                 tally.Split(); // its halves are accounted for separately
                 continue;
@@ -141,7 +141,7 @@ internal sealed class ShipperPipeline
             failedEntries += batch.EntryCount;
             tally.Failed(batch.Index, batch.EntryCount, failedBatches.Add(batch.Index));
             failedItems.UnionWith(batcher.ItemsOf(batch));
-            reasons.Add(failure.Message);
+            reasons.Add(failure!.Message);
         }
 
         return reasons.Count == 0 ? null : (new PushFailure(failedBatches.Count, totalBatches, failedEntries, reasons), failedItems);

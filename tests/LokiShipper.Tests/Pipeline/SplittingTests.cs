@@ -1,50 +1,30 @@
 using System.Text;
-using System.Text.Json;
-using LokiShipper.Diagnostics;
 using LokiShipper.Function;
-using LokiShipper.Runtime;
 using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Pipeline;
 
 /// <summary>A batch Loki (or a proxy before it) refuses as too large is sent again in halves until it fits.</summary>
-public sealed class SplittingTests : IAsyncLifetime
+public sealed class SplittingTests : FunctionAgainstReceiver
 {
-    private LokiReceiver _receiver = null!;
-    private readonly StringWriter _log = new();
-    private readonly long _baseMs = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
-
-    public async Task InitializeAsync() => _receiver = await LokiReceiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
-    private ShipperFunction Handler(params (string, string)[] variables) => Composition.CreateFunction(
-        TestOptions.From([("WRITE_ADDRESS", _receiver.PushUrl.ToString()), ("AWS_LAMBDA_FUNCTION_NAME", "lokishipper-shipper"), .. variables]),
-        new ShipperLog(_log, LogLevel.Info),
-        TimeProvider.System);
-
-    private static InvocationContext Context() => new("req", DateTimeOffset.UtcNow.AddSeconds(30));
-
-    private List<JsonElement> LogLines() => _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-
     [Fact]
     public async Task A_batch_refused_as_too_large_is_split_until_it_fits()
     {
         // Loki (or its proxy) refuses any request of more than 3 entries, as a 413 or as the gRPC limit.
         var refusals = 0;
-        _receiver.Rule = (http, push) => push.EntryCount <= 3
-            ? _receiver.Accept(http, push)
+        Receiver.Rule = (http, push) => push.EntryCount <= 3
+            ? Receiver.Accept(http, push)
             : (Interlocked.Increment(ref refusals) % 2 == 1
                 ? LokiReceiver.Status(413, "Request Entity Too Large")
                 : LokiReceiver.Status(500, "rpc error: code = ResourceExhausted desc = grpc: received message larger than max (5242880 vs. 4194304)"))(http, push);
 
-        var events = Enumerable.Range(0, 10).Select(i => (_baseMs + i, $"line {i}")).ToArray();
+        var events = Enumerable.Range(0, 10).Select(i => (BaseMs + i, $"line {i}")).ToArray();
 
         var response = Encoding.UTF8.GetString(await Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", events), Context(), CancellationToken.None));
 
-        var delivered = _receiver.Accepted.SelectMany(p => p.Streams).SelectMany(s => s.Entries).OrderBy(e => e.TimestampNs).Select(e => e.Line);
+        var delivered = Receiver.Accepted.SelectMany(p => p.Streams).SelectMany(s => s.Entries).OrderBy(e => e.TimestampNs).Select(e => e.Line);
         Assert.Equal(events.Select(e => e.Item2), delivered);
-        Assert.All(_receiver.Accepted, p => Assert.True(p.EntryCount <= 3));
+        Assert.All(Receiver.Accepted, p => Assert.True(p.EntryCount <= 3));
         Assert.Contains("\"entries_in\":10,\"entries_pushed\":10,", response);
         Assert.Contains("\"splits\":3", response); // 10 → 5+5 → (2+3)+(2+3)
         Assert.Equal(3, refusals);
@@ -53,10 +33,10 @@ public sealed class SplittingTests : IAsyncLifetime
     [Fact]
     public async Task A_single_entry_too_large_fails_the_invocation_and_says_so()
     {
-        _receiver.Enqueue(LokiReceiver.Status(413, "Request Entity Too Large"));
+        Receiver.Enqueue(LokiReceiver.Status(413, "Request Entity Too Large"));
 
         var ex = await Assert.ThrowsAsync<InvocationFailedException>(() =>
-            Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", (_baseMs, "one")), Context(), CancellationToken.None));
+            Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", (BaseMs, "one")), Context(), CancellationToken.None));
 
         Assert.Contains("batch 0: Loki refused 1 entries", ex.Message);
         Assert.Contains("as too large: HTTP 413: Request Entity Too Large", ex.Message);
@@ -65,12 +45,12 @@ public sealed class SplittingTests : IAsyncLifetime
     [Fact]
     public async Task When_both_halves_of_a_split_fail_the_batch_is_counted_once()
     {
-        _receiver.Rule = LokiReceiver.Status(413, "Request Entity Too Large");
+        Receiver.Rule = LokiReceiver.Status(413, "Request Entity Too Large");
 
         var ex = await Assert.ThrowsAsync<InvocationFailedException>(() =>
-            Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", (_baseMs, "one"), (_baseMs + 1, "two")), Context(), CancellationToken.None));
+            Handler().HandleAsync(TestEvents.CloudWatch("/aws/lambda/big", "s", (BaseMs, "one"), (BaseMs + 1, "two")), Context(), CancellationToken.None));
 
         Assert.StartsWith("1 of 1 batches could not be delivered (2 entries; Lambda will retry the event): batch 0: Loki refused 1 entries", ex.Message);
-        Assert.Contains("\"failed_batches\":[0]", _log.ToString());
+        Assert.Contains("\"failed_batches\":[0]", Log.ToString());
     }
 }

@@ -16,8 +16,7 @@ internal sealed class SqsSource(SourceOptions options) : ISource
 
     public InputEvent? TryRead(JsonElement root, LineArena lines)
     {
-        if (!root.TryGetProperty("Records", out var records) || records.ValueKind != JsonValueKind.Array
-            || records.GetArrayLength() == 0 || !records[0].TryGetProperty("eventSource", out var source) || !source.ValueEquals("aws:sqs"))
+        if (!EventRecords.TryGet(root, "aws:sqs", out var records))
         {
             return null;
         }

@@ -1,32 +1,11 @@
 using System.Text;
-using System.Text.Json;
-using LokiShipper.Diagnostics;
-using LokiShipper.Function;
-using LokiShipper.Runtime;
 using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Sources.Sqs;
 
 /// <summary>SQS redrive of the failure queue: good messages ship, failed ones return to the queue, failure records replay.</summary>
-public sealed class RedriveTests : IAsyncLifetime
+public sealed class RedriveTests : FunctionAgainstReceiver
 {
-    private LokiReceiver _receiver = null!;
-    private readonly StringWriter _log = new();
-    private readonly long _baseMs = DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeMilliseconds();
-
-    public async Task InitializeAsync() => _receiver = await LokiReceiver.StartAsync();
-
-    public async Task DisposeAsync() => await _receiver.DisposeAsync();
-
-    private ShipperFunction Handler(params (string, string)[] variables) => Composition.CreateFunction(
-        TestOptions.From([("WRITE_ADDRESS", _receiver.PushUrl.ToString()), ("AWS_LAMBDA_FUNCTION_NAME", "lokishipper-shipper"), .. variables]),
-        new ShipperLog(_log, LogLevel.Info),
-        TimeProvider.System);
-
-    private static InvocationContext Context() => new("req", DateTimeOffset.UtcNow.AddSeconds(30));
-
-    private List<JsonElement> LogLines() => _log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-
     [Fact]
     public void The_decoder_reads_failure_records_raw_events_and_names_bad_messages()
     {
@@ -56,17 +35,17 @@ public sealed class RedriveTests : IAsyncLifetime
     [Fact]
     public async Task Redrive_ships_good_messages_and_returns_only_the_failed_ones_to_the_queue()
     {
-        _receiver.Rule = (http, push) => push.Streams.Any(s => s.Entries.Any(e => e.Line.Contains("POISON", StringComparison.Ordinal)))
+        Receiver.Rule = (http, push) => push.Streams.Any(s => s.Entries.Any(e => e.Line.Contains("POISON", StringComparison.Ordinal)))
             ? LokiReceiver.Status(403, "tenant disabled")(http, push)
-            : _receiver.Accept(http, push);
-        var good = TestEvents.CloudWatch("/aws/lambda/good", "s", (_baseMs, "good line 1"), (_baseMs + 1, "good line 2"));
-        var poison = TestEvents.CloudWatch("/aws/lambda/poison", "s", (_baseMs, "POISON"));
+            : Receiver.Accept(http, push);
+        var good = TestEvents.CloudWatch("/aws/lambda/good", "s", (BaseMs, "good line 1"), (BaseMs + 1, "good line 2"));
+        var poison = TestEvents.CloudWatch("/aws/lambda/poison", "s", (BaseMs, "POISON"));
         var sqs = TestEvents.Sqs(("m-good", TestEvents.FailureRecord(good)), ("m-poison", TestEvents.FailureRecord(poison)), ("m-bad", "{}"));
 
         var response = Encoding.UTF8.GetString(await Handler().HandleAsync(sqs, Context(), CancellationToken.None));
 
         Assert.Equal("""{"batchItemFailures":[{"itemIdentifier":"m-poison"},{"itemIdentifier":"m-bad"}]}""", response);
-        var stored = _receiver.Accepted.SelectMany(p => p.Streams).Where(s => s.Labels["log_group"] == "/aws/lambda/good").SelectMany(s => s.Entries).ToList();
+        var stored = Receiver.Accepted.SelectMany(p => p.Streams).Where(s => s.Labels["log_group"] == "/aws/lambda/good").SelectMany(s => s.Entries).ToList();
         Assert.Equal(["good line 1", "good line 2"], stored.Select(e => e.Line));
         var summary = LogLines()[0];
         Assert.Equal(3, summary.GetProperty("entries_in").GetInt32());
@@ -82,17 +61,17 @@ public sealed class RedriveTests : IAsyncLifetime
         var response = Encoding.UTF8.GetString(await Handler().HandleAsync(File.ReadAllBytes(TestEvents.SamplePath("sqs-redrive.json")), Context(), CancellationToken.None));
 
         Assert.Equal("""{"batchItemFailures":[]}""", response);
-        Assert.Equal(4, Assert.Single(_receiver.Received).EntryCount);
+        Assert.Equal(4, Assert.Single(Receiver.Received).EntryCount);
     }
 
     [Fact]
     public async Task A_failure_record_saved_from_the_queue_can_be_replayed_on_its_own()
     {
-        var original = TestEvents.CloudWatch("/aws/lambda/replay", "s", (_baseMs, "replayed line"));
+        var original = TestEvents.CloudWatch("/aws/lambda/replay", "s", (BaseMs, "replayed line"));
 
         var response = Encoding.UTF8.GetString(await Handler().HandleAsync(Encoding.UTF8.GetBytes(TestEvents.FailureRecord(original)), Context(), CancellationToken.None));
 
         Assert.Contains("\"entries_in\":1,\"entries_pushed\":1,", response);
-        Assert.Equal("replayed line", Assert.Single(_receiver.Accepted).Streams.Single().Entries.Single().Line);
+        Assert.Equal("replayed line", Assert.Single(Receiver.Accepted).Streams.Single().Entries.Single().Line);
     }
 }
