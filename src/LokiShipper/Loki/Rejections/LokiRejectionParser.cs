@@ -5,7 +5,7 @@ namespace LokiShipper.Loki.Rejections;
 
 /// <summary>
 /// Reads the body of a 400 from Loki's push API into findings. The messages are Loki's own (captured from Loki 2.7.5
-/// and 3.4.6, see tests/LokiShipper.Tests/Push/Rejections): the distributor's validation errors, grouped with counts by
+/// and 3.4.6, see tests/LokiShipper.Tests/Loki/Rejections): the distributor's validation errors, grouped with counts by
 /// Loki 3 (<c>3 errors like: …; 1 errors like: …</c>) or the last one alone (Loki 2), and the ingester's refusals with
 /// <c>total ignored: N out of M</c>. A body that matches none of them is not a validation error: Loki could not read the
 /// request and stored nothing.
