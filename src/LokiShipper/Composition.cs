@@ -95,10 +95,19 @@ internal static class Composition
         bool emitMetrics = true)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ILokiSink sink = options.IsDryRun
-            ? new DryRunSink(dryRunOutput ?? throw new ArgumentException("a dry run needs an output stream", nameof(dryRunOutput)), options.StructuredMetadata != StructuredMetadataMode.Never)
-            : new LokiHttpSink(options.LokiSlice(), httpHandler ?? LokiHttpSink.CreateHandler(options.LokiSlice()), CreateEncoder(options.LokiSlice()), time, log);
-        return new ShipperFunction(CreatePipeline(options, sink, time), log, time, options.FunctionName, emitMetrics);
+        return new ShipperFunction(CreatePipeline(options, CreateSink(options, log, time, httpHandler, dryRunOutput), time), log, time, options.FunctionName, emitMetrics);
+    }
+
+    /// <summary>The Loki sink, or the dry run's when <c>WRITE_ADDRESS</c> is unset.</summary>
+    private static ILokiSink CreateSink(ShipperOptions options, ShipperLog log, TimeProvider time, HttpMessageHandler? httpHandler, Stream? dryRunOutput)
+    {
+        if (options.IsDryRun)
+        {
+            return new DryRunSink(dryRunOutput ?? throw new ArgumentException("a dry run needs an output stream", nameof(dryRunOutput)), options.StructuredMetadata != StructuredMetadataMode.Never);
+        }
+
+        var loki = options.LokiSlice();
+        return new LokiHttpSink(loki, httpHandler ?? LokiHttpSink.CreateHandler(loki), CreateEncoder(loki), time, log);
     }
 
     /// <summary>How an exception is reported to Lambda: a short type and a message without stack trace.</summary>
