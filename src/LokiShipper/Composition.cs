@@ -64,12 +64,15 @@ internal static class Composition
     }
 
     /// <summary>Every source the function reads, in the order the router asks them: a new source is one line here.</summary>
-    public static EventRouter CreateRouter(SourceOptions options) => new(
-    [
-        new CloudWatchSource(options),
-        new SqsSource(options),
-        new KinesisSource(options),
-    ]);
+    public static EventRouter CreateRouter(SourceOptions options)
+    {
+        // The events that can also arrive as the body of an SQS message.
+        ISource[] bodies =
+        [
+            new CloudWatchSource(options),
+        ];
+        return new EventRouter([.. bodies, new SqsSource(bodies), new KinesisSource(options)]);
+    }
 
     /// <summary>The pipeline from the router to <paramref name="sink"/>.</summary>
     public static ShipperPipeline CreatePipeline(ShipperOptions options, ILokiSink sink, TimeProvider time)

@@ -31,6 +31,11 @@ internal static class SummaryLine
         writer.WriteNumber("entries_rejected", outcome.EntriesRejected);
         WriteCounts(writer, "rejected", outcome.Rejected);
         WriteCounts(writer, "dropped", outcome.Dropped);
+        if (outcome.DroppedItems.Count > 0)
+        {
+            WriteCounts(writer, "dropped_items", outcome.DroppedItems);
+        }
+
         writer.WriteNumber("entries_failed", outcome.EntriesFailed);
         writer.WriteNumber("metadata_dropped", outcome.MetadataDropped);
         writer.WriteNumber("lines_truncated", outcome.LinesTruncated);

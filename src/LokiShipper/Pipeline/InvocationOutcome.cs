@@ -23,6 +23,9 @@ internal sealed record InvocationOutcome
     /// <summary>Entries we did not ship, by our reason.</summary>
     public IReadOnlyDictionary<string, int> Dropped { get; init; } = new SortedDictionary<string, int>(StringComparer.Ordinal);
 
+    /// <summary>Items whose content was gone before it was read (an S3 object deleted), by reason: not retried.</summary>
+    public IReadOnlyDictionary<string, int> DroppedItems { get; init; } = new SortedDictionary<string, int>(StringComparer.Ordinal);
+
     public int LinesTruncated { get; init; }
 
     /// <summary>Entries stored without their structured metadata, because Loki does not accept it (they are also in <see cref="EntriesPushed"/>).</summary>

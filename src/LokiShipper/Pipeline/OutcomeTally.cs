@@ -7,6 +7,7 @@ internal sealed class OutcomeTally
 {
     private readonly SortedDictionary<string, int> _rejected = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, int> _dropped = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, int> _droppedItems = new(StringComparer.Ordinal);
     private readonly List<int> _failedBatches = [];
     private int _entriesIn;
     private int _entriesPushed;
@@ -24,6 +25,9 @@ internal sealed class OutcomeTally
     public void CountIn(int entries) => _entriesIn += entries;
 
     public void Drop(string reason, int entries) => Add(_dropped, reason, entries);
+
+    /// <summary>An item whose content is gone (an S3 object deleted before it was read), counted and not retried.</summary>
+    public void DropItem(string reason) => Add(_droppedItems, reason, 1);
 
     public void Truncated(int lines) => _linesTruncated += lines;
 
@@ -76,6 +80,7 @@ internal sealed class OutcomeTally
         EntriesFailed = _entriesFailed,
         Rejected = new SortedDictionary<string, int>(_rejected, StringComparer.Ordinal),
         Dropped = new SortedDictionary<string, int>(_dropped, StringComparer.Ordinal),
+        DroppedItems = new SortedDictionary<string, int>(_droppedItems, StringComparer.Ordinal),
         LinesTruncated = _linesTruncated,
         MetadataDropped = _metadataDropped,
         VerificationPushes = _verificationPushes,

@@ -73,30 +73,91 @@ internal sealed class ShipperPipeline
     /// <summary>Ships items [start, start + count) in shared requests, and writes what became of each into <paramref name="outcomes"/>.</summary>
     private async Task ShipAsync(IReadOnlyList<InputItem> items, int start, int count, ItemOutcomes outcomes, DateTimeOffset giveUpAt, OutcomeTally tally, CancellationToken cancellationToken)
     {
-        using var batcher = new Batcher();
-        for (var index = start; index < start + count; index++)
+        using (var batcher = new Batcher())
         {
-            var item = items[index];
-            if (item.Error is { } error)
+            for (var index = start; index < start + count; index++)
             {
-                outcomes.Fail(index, new InvalidItem(error));
-                tally.InvalidItem();
-                continue;
-            }
-
-            foreach (var record in item.Records)
-            {
-                tally.CountIn(record.Lines.Count);
-                if (record.DropReason is { } reason)
+                var item = items[index];
+                if (item.Error is { } error)
                 {
-                    tally.Drop(reason, record.Lines.Count);
+                    outcomes.Fail(index, new InvalidItem(error));
+                    tally.InvalidItem();
                     continue;
                 }
 
-                tally.Truncated(_mapper.Map(record, index, batcher));
+                Map(item.Records, index, batcher, tally);
             }
+
+            await PushAsync(batcher, outcomes, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
         }
 
+        for (var index = start; index < start + count; index++)
+        {
+            if (items[index].Reader is { } reader && outcomes[index].Delivered)
+            {
+                await ShipReaderAsync(reader, index, outcomes, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Ships an item read a chunk at a time: each chunk's entries are pushed before the next is read. A failed push
+    /// or a part that cannot be read stops the item there (what was delivered stays delivered).
+    /// </summary>
+    private async Task ShipReaderAsync(IRecordReader reader, int index, ItemOutcomes outcomes, DateTimeOffset giveUpAt, OutcomeTally tally, CancellationToken cancellationToken)
+    {
+        await using (reader.ConfigureAwait(false))
+        {
+            while (outcomes[index].Delivered)
+            {
+                IReadOnlyList<LogRecord>? records;
+                try
+                {
+                    records = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (InvalidEventException ex)
+                {
+                    outcomes.Fail(index, new InvalidItem(ex.Message));
+                    tally.InvalidItem();
+                    return;
+                }
+                catch (ItemGoneException ex)
+                {
+                    tally.DropItem(ex.Reason);
+                    return;
+                }
+
+                if (records is null)
+                {
+                    return;
+                }
+
+                using var batcher = new Batcher();
+                Map(records, index, batcher, tally);
+                await PushAsync(batcher, outcomes, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Counts the records' lines in, and maps those not dropped into <paramref name="batcher"/>.</summary>
+    private void Map(IReadOnlyList<LogRecord> records, int index, Batcher batcher, OutcomeTally tally)
+    {
+        foreach (var record in records)
+        {
+            tally.CountIn(record.Lines.Count);
+            if (record.DropReason is { } reason)
+            {
+                tally.Drop(reason, record.Lines.Count);
+                continue;
+            }
+
+            tally.Truncated(record.LinesTruncated + _mapper.Map(record, index, batcher));
+        }
+    }
+
+    /// <summary>Pushes what <paramref name="batcher"/> holds, and fails the items of the requests that were not delivered.</summary>
+    private async Task PushAsync(Batcher batcher, ItemOutcomes outcomes, DateTimeOffset giveUpAt, OutcomeTally tally, CancellationToken cancellationToken)
+    {
         if (batcher.EntryCount == 0)
         {
             return;
