@@ -8,7 +8,7 @@ namespace LokiShipper.Cli;
 
 /// <summary>
 /// The local, no-Docker front end: <c>invoke</c> runs the deployed function's handler on event files with the same
-/// environment configuration; <c>events cloudwatch</c> and <c>events kinesis</c> write sample events. Diagnostics go to stderr, data to
+/// environment configuration; <c>events cloudwatch</c>, <c>events kinesis</c> and <c>events s3</c> write sample events. Diagnostics go to stderr, data to
 /// stdout. Exit codes: 0 all invocations succeeded, 1 one failed, 2 usage or configuration error.
 /// </summary>
 internal sealed class CliApp
@@ -26,6 +26,8 @@ internal sealed class CliApp
                                         [--count N] [--owner ID]
           lokishipper events kinesis --log-group G [--log-group G2 ...] [--records N] [--count N] [--message M ...]
                                      [--message-file FILE] [--control-message] [--stream-arn ARN] [--owner ID]
+          lokishipper events s3 --bucket B --key K [--region R] [--via direct|sns|sqs|sns-sqs|eventbridge|eventbridge-sqs]
+                                [--size N] [--version-id V] [--owner ID]
 
         invoke   runs the Lambda handler on each file (times --repeat) with the environment's configuration
                  (WRITE_ADDRESS, LABEL_SCHEME, ...). Without WRITE_ADDRESS, or with --dry-run, the push requests
@@ -41,6 +43,12 @@ internal sealed class CliApp
                  "events kinesis" prints a Kinesis event of --records records (default: one per log group, taken in
                  turn), each a subscription record of --count events as CloudWatch Logs writes it to a stream;
                  --control-message puts CloudWatch's CONTROL_MESSAGE record first.
+                 "events s3" prints what AWS sends when the object --key is created in --bucket (--region,
+                 default eu-west-1; account --owner): --via direct (default) the S3 event notification, its key
+                 URL-encoded as S3 does (a space as +, a plus as %2B); sns: that notification in an SNS event; sqs: in an SQS event
+                 (S3NotificationMode=sqs); sns-sqs: SNS's message in an SQS event; eventbridge: the EventBridge
+                 "Object Created" event (key as stored); eventbridge-sqs: that event in an SQS event
+                 (S3NotificationMode=eventbridge). Invoking it reads the object from S3.
         """;
 
     private readonly Stream _stdout;
@@ -71,6 +79,7 @@ internal sealed class CliApp
                 ["bench", .. var rest] => await BenchAsync(rest).ConfigureAwait(false),
                 ["coldstart", .. var rest] => await ColdStartAsync(rest).ConfigureAwait(false),
                 ["events", "cloudwatch" or "kinesis", .. var rest] => Events(args[1], rest),
+                ["events", "s3", .. var rest] => S3Events(rest),
                 ["-h" or "--help" or "help", ..] => Help(Success),
                 _ => Help(UsageError),
             };
@@ -324,6 +333,43 @@ internal sealed class CliApp
         var json = kinesis
             ? KinesisEvent(options, now, owner)
             : SubscriptionEventWriter.LambdaEvent(options.LogGroups[0], options.LogStream ?? LogStreamName(now), Timestamped(options.Messages, options.Count ?? options.Messages.Count, now, 0), owner);
+        _stdout.Write(json);
+        _stdout.WriteByte((byte)'\n');
+        _stdout.Flush();
+        return Success;
+    }
+
+    private int S3Events(IReadOnlyList<string> args)
+    {
+        string? bucket = null, key = null, versionId = null;
+        string region = "eu-west-1", via = "direct", owner = SubscriptionEventWriter.DefaultOwner;
+        long size = 1024;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--bucket": bucket = Value(args, ref i, "--bucket"); break;
+                case "--key": key = Value(args, ref i, "--key"); break;
+                case "--region": region = Value(args, ref i, "--region"); break;
+                case "--via": via = Value(args, ref i, "--via"); break;
+                case "--size": size = PositiveInt(args, ref i, "--size"); break;
+                case "--version-id": versionId = Value(args, ref i, "--version-id"); break;
+                case "--owner": owner = Value(args, ref i, "--owner"); break;
+                default: throw new UsageException($"unknown argument {args[i]}");
+            }
+        }
+
+        if (string.IsNullOrEmpty(bucket) || string.IsNullOrEmpty(key))
+        {
+            throw new UsageException("events s3 needs --bucket and --key");
+        }
+
+        if (!S3EventWriter.Vias.Contains(via))
+        {
+            throw new UsageException($"--via takes {string.Join(", ", S3EventWriter.Vias)}, not '{via}'");
+        }
+
+        var json = S3EventWriter.Event(new S3SampleObject(bucket, key, region, size, versionId, owner, _time.GetUtcNow()), via);
         _stdout.Write(json);
         _stdout.WriteByte((byte)'\n');
         _stdout.Flush();

@@ -8,6 +8,8 @@ using LokiShipper.Pipeline;
 using LokiShipper.Sources;
 using LokiShipper.Sources.CloudWatch;
 using LokiShipper.Sources.Kinesis;
+using LokiShipper.Sources.S3;
+using LokiShipper.Sources.S3.Reading;
 using LokiShipper.Sources.Sqs;
 
 namespace LokiShipper;
@@ -64,23 +66,31 @@ internal static class Composition
     }
 
     /// <summary>Every source the function reads, in the order the router asks them: a new source is one line here.</summary>
-    public static EventRouter CreateRouter(SourceOptions options)
+    /// <param name="options">What the CloudWatch and Kinesis sources need.</param>
+    /// <param name="s3">What the S3 source needs.</param>
+    /// <param name="s3Objects">Opens S3 objects; null = AWS (<c>AWS_ENDPOINT_URL_S3</c>, credentials and region from the environment), made on the first S3 event.</param>
+    /// <param name="continuations">Takes the rest of S3 objects too large for one invocation; null = the SQS queue in <paramref name="s3"/>, if any.</param>
+    public static EventRouter CreateRouter(SourceOptions options, S3Options? s3 = null, Func<IS3Objects>? s3Objects = null, Func<IContinuationQueue>? continuations = null)
     {
+        s3 ??= new S3Options([], ShipperOptions.DefaultMaxLineSize, ShipperOptions.DefaultBatchSize * ShipperOptions.DefaultPushConcurrency);
+        continuations ??= s3.ContinuationQueueUrl is { } queueUrl ? () => SqsContinuationQueue.FromEnvironment(queueUrl) : null;
         // The events that can also arrive as the body of an SQS message.
+        // S3 first: it reads Lambda failure records of S3 events, which the CloudWatch source would refuse.
         ISource[] bodies =
         [
+            new S3Source(new Lazy<IS3Objects>(s3Objects ?? (() => AwsS3Objects.FromEnvironment())), s3, continuations is null ? null : new Lazy<IContinuationQueue>(continuations)),
             new CloudWatchSource(options),
         ];
         return new EventRouter([.. bodies, new SqsSource(bodies), new KinesisSource(options)]);
     }
 
     /// <summary>The pipeline from the router to <paramref name="sink"/>.</summary>
-    public static ShipperPipeline CreatePipeline(ShipperOptions options, ILokiSink sink, TimeProvider time)
+    public static ShipperPipeline CreatePipeline(ShipperOptions options, ILokiSink sink, TimeProvider time, Func<IS3Objects>? s3Objects = null, Func<IContinuationQueue>? continuations = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var pipeline = options.PipelineSlice();
         var mapper = new RecordMapper(new StreamLabeler(options.LabelsSlice()), pipeline.MaxLineSize);
-        return new ShipperPipeline(CreateRouter(options.SourcesSlice()), mapper, sink, pipeline, time);
+        return new ShipperPipeline(CreateRouter(options.SourcesSlice(), options.S3Slice(), s3Objects, continuations), mapper, sink, pipeline, time);
     }
 
     /// <param name="options">Parsed configuration.</param>
@@ -89,16 +99,20 @@ internal static class Composition
     /// <param name="httpHandler">Handler for pushes to Loki; null = the production <see cref="SocketsHttpHandler"/>.</param>
     /// <param name="dryRunOutput">Where a dry run writes the requests it would send (used when WRITE_ADDRESS is unset).</param>
     /// <param name="emitMetrics">Write the EMF metrics line after each summary (on Lambda).</param>
+    /// <param name="s3Objects">Opens S3 objects; null = AWS, from the environment.</param>
+    /// <param name="continuations">Takes the rest of S3 objects too large for one invocation; null = <c>S3_CONTINUATION_QUEUE_URL</c>.</param>
     public static ShipperFunction CreateFunction(
         ShipperOptions options,
         ShipperLog log,
         TimeProvider time,
         HttpMessageHandler? httpHandler = null,
         Stream? dryRunOutput = null,
-        bool emitMetrics = true)
+        bool emitMetrics = true,
+        Func<IS3Objects>? s3Objects = null,
+        Func<IContinuationQueue>? continuations = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ShipperFunction(CreatePipeline(options, CreateSink(options, log, time, httpHandler, dryRunOutput), time), log, time, options.FunctionName, emitMetrics);
+        return new ShipperFunction(CreatePipeline(options, CreateSink(options, log, time, httpHandler, dryRunOutput), time, s3Objects, continuations), log, time, options.FunctionName, emitMetrics);
     }
 
     /// <summary>The Loki sink, or the dry run's when <c>WRITE_ADDRESS</c> is unset.</summary>

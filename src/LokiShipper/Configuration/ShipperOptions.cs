@@ -4,6 +4,8 @@ using LokiShipper.Loki;
 using LokiShipper.Loki.Encoders;
 using LokiShipper.Pipeline;
 using LokiShipper.Sources;
+using LokiShipper.Sources.S3;
+using LokiShipper.Sources.S3.Formats;
 
 namespace LokiShipper.Configuration;
 
@@ -44,6 +46,12 @@ internal sealed record ShipperOptions
     public int MaxLineSize { get; init; } = DefaultMaxLineSize;
 
     public long MaxDecompressedBytes { get; init; } = DefaultMaxDecompressedBytes;
+
+    /// <summary>Log formats pinned by key prefix for S3 objects (<c>S3_FORMATS</c>), for keys detection does not recognise.</summary>
+    public IReadOnlyList<(string Prefix, S3LogFormat Format)> S3Formats { get; init; } = [];
+
+    /// <summary>The SQS queue that takes the rest of an S3 object too large for one invocation (<c>S3_CONTINUATION_QUEUE_URL</c>).</summary>
+    public string? S3ContinuationQueueUrl { get; init; }
     public int PushConcurrency { get; init; } = DefaultPushConcurrency;
     public TimeSpan AttemptTimeout { get; init; } = DefaultAttemptTimeout;
     public bool SkipTlsVerify { get; init; }
@@ -68,6 +76,12 @@ internal sealed record ShipperOptions
 
     /// <summary>What the sources need: the cap on decompressed records, and the log group never to ship.</summary>
     public SourceOptions SourcesSlice() => new(MaxDecompressedBytes, OwnLogGroup);
+
+    /// <summary>
+    /// What the S3 source needs. An object is read in chunks of what the pushes in flight carry at once
+    /// (<c>BATCH_SIZE</c> × <c>PUSH_CONCURRENCY</c>, at most 64 MiB): the most of it held in memory.
+    /// </summary>
+    public S3Options S3Slice() => new(S3Formats, MaxLineSize, (int)Math.Min((long)BatchSize * PushConcurrency, 64L * 1024 * 1024), S3ContinuationQueueUrl);
 
     /// <summary>What the labeler needs.</summary>
     public LabelOptions LabelsSlice() => new(LabelScheme, KeepStream, AwsRegion, ExtraLabels, DropLabels);

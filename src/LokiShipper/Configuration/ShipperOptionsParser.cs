@@ -4,6 +4,7 @@ using LokiShipper.Labels;
 using LokiShipper.Loki;
 using LokiShipper.Loki.Encoders;
 using LokiShipper.Pipeline;
+using LokiShipper.Sources.S3.Formats;
 
 namespace LokiShipper.Configuration;
 
@@ -85,6 +86,16 @@ internal static class ShipperOptionsParser
             problems.Add($"MAX_LINE_SIZE must be 0 (no limit) or at least {LineTruncation.MinimumMaxLineSize} bytes");
         }
 
+        IReadOnlyList<(string Prefix, S3LogFormat Format)> s3Formats = [];
+        try
+        {
+            s3Formats = S3FormatPins.Parse(Get(S3FormatPins.Variable));
+        }
+        catch (FormatException ex)
+        {
+            problems.Add(ex.Message);
+        }
+
         var options = new ShipperOptions
         {
             WriteAddress = writeAddress,
@@ -99,6 +110,8 @@ internal static class ShipperOptionsParser
             JsonGzip = ParseBool(Get("JSON_GZIP"), "JSON_GZIP", true, problems),
             StructuredMetadata = metadata.Value,
             MaxLineSize = maxLineSize,
+            S3Formats = s3Formats,
+            S3ContinuationQueueUrl = ParseQueueUrl(Get("S3_CONTINUATION_QUEUE_URL"), "S3_CONTINUATION_QUEUE_URL", problems),
             MaxDecompressedBytes = ParseLong(Get("MAX_DECOMPRESSED_BYTES"), "MAX_DECOMPRESSED_BYTES", ShipperOptions.DefaultMaxDecompressedBytes, 1024, 1L << 32, problems),
             PushConcurrency = ParseInt(Get("PUSH_CONCURRENCY"), "PUSH_CONCURRENCY", ShipperOptions.DefaultPushConcurrency, 1, 64, problems),
             AttemptTimeout = TimeSpan.FromSeconds(ParseInt(Get("PUSH_TIMEOUT_SECONDS"), "PUSH_TIMEOUT_SECONDS", (int)ShipperOptions.DefaultAttemptTimeout.TotalSeconds, 1, 900, problems)),
@@ -131,6 +144,23 @@ internal static class ShipperOptionsParser
             IgnoredVariables = IgnoredLambdaPromtailVariables.Where(name => Get(name) is not null).ToList(),
             DeprecatedVariableSet = Get(JsonStructuredMetadata) is not null,
         };
+    }
+
+    /// <summary>An SQS queue URL (https://sqs.region.amazonaws.com/account/name, or an emulator's http URL), or null when unset.</summary>
+    private static string? ParseQueueUrl(string? raw, string name, List<string> problems)
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(raw, UriKind.Absolute, out var url) && url.Scheme is "https" or "http" && url.AbsolutePath.Trim('/').Length > 0)
+        {
+            return raw;
+        }
+
+        problems.Add($"{name} must be an SQS queue URL, e.g. https://sqs.eu-west-1.amazonaws.com/123456789012/lokishipper-continuations");
+        return null;
     }
 
     private static (Uri? Address, string? User, string? Password) ParseWriteAddress(string? raw, List<string> problems)

@@ -58,6 +58,11 @@ internal static class SummaryLine
             writer.WriteNumber("splits", outcome.Splits);
         }
 
+        if (outcome.ItemsContinued > 0)
+        {
+            writer.WriteNumber("items_continued", outcome.ItemsContinued);
+        }
+
         if (outcome.VerificationPushes > 0)
         {
             writer.WriteNumber("verification_pushes", outcome.VerificationPushes);

@@ -48,6 +48,9 @@ internal sealed record InvocationOutcome
 
     public long ElapsedMs { get; init; }
 
+    /// <summary>Items too large for the time left whose rest was handed on to a later invocation (S3 objects).</summary>
+    public int ItemsContinued { get; init; }
+
     /// <summary>Items (SQS messages, Kinesis records) that could not be read.</summary>
     public int InvalidItems { get; init; }
 

@@ -21,6 +21,7 @@ internal sealed class OutcomeTally
     private int _retries;
     private long _pushMs;
     private int _invalidItems;
+    private int _itemsContinued;
 
     public void CountIn(int entries) => _entriesIn += entries;
 
@@ -32,6 +33,9 @@ internal sealed class OutcomeTally
     public void Truncated(int lines) => _linesTruncated += lines;
 
     public void InvalidItem() => _invalidItems++;
+
+    /// <summary>An item whose rest was handed on to a later invocation (what was read of it is delivered).</summary>
+    public void Continued() => _itemsContinued++;
 
     public void Batches(int count) => _batches += count;
 
@@ -92,6 +96,7 @@ internal sealed class OutcomeTally
         PushMs = _pushMs,
         ElapsedMs = elapsedMs,
         InvalidItems = _invalidItems,
+        ItemsContinued = _itemsContinued,
         InvalidItemsName = $"invalid_{input?.ItemName ?? "message"}s",
         BatchItemFailures = report?.BatchItemFailures,
         Errors = errors,

@@ -102,14 +102,33 @@ internal sealed class ShipperPipeline
 
     /// <summary>
     /// Ships an item read a chunk at a time: each chunk's entries are pushed before the next is read. A failed push
-    /// or a part that cannot be read stops the item there (what was delivered stays delivered).
+    /// or a part that cannot be read stops the item there (what was delivered stays delivered). When the time left
+    /// would not cover another chunk (twice the longest one so far), a reader that can hand the rest on does so.
     /// </summary>
     private async Task ShipReaderAsync(IRecordReader reader, int index, ItemOutcomes outcomes, DateTimeOffset giveUpAt, OutcomeTally tally, CancellationToken cancellationToken)
     {
         await using (reader.ConfigureAwait(false))
         {
+            var longestChunk = TimeSpan.Zero;
             while (outcomes[index].Delivered)
             {
+                if (longestChunk > TimeSpan.Zero && reader is IContinuable { CanHandOn: true } continuable && _time.GetUtcNow() + (2 * longestChunk) > giveUpAt)
+                {
+                    try
+                    {
+                        await continuable.HandOnAsync(cancellationToken).ConfigureAwait(false);
+                        tally.Continued();
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        outcomes.Fail(index, new InvalidItem(ex.Message));
+                        tally.InvalidItem();
+                    }
+
+                    return;
+                }
+
+                var chunkStarted = _time.GetTimestamp();
                 IReadOnlyList<LogRecord>? records;
                 try
                 {
@@ -135,6 +154,8 @@ internal sealed class ShipperPipeline
                 using var batcher = new Batcher();
                 Map(records, index, batcher, tally);
                 await PushAsync(batcher, outcomes, giveUpAt, tally, cancellationToken).ConfigureAwait(false);
+                var took = _time.GetElapsedTime(chunkStarted);
+                longestChunk = took > longestChunk ? took : longestChunk;
             }
         }
     }

@@ -1,6 +1,6 @@
 using LokiShipper.Pipeline;
 
-namespace LokiShipper.Sources.CloudWatch;
+namespace LokiShipper.Sources;
 
 /// <summary>An event of one item: what failed fails the invocation, and Lambda retries the whole event.</summary>
 internal sealed class WholeEventFailure : IItemFailurePolicy

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using LokiShipper.Cli;
@@ -236,6 +238,146 @@ public sealed class CliAppTests : IAsyncLifetime
             items.Skip(1).SelectMany(i => i.Records.Single().Lines).Select(e => e.TimestampNs).Order(),
             items.Skip(1).SelectMany(i => i.Records.Single().Lines).Select(e => e.TimestampNs));
         Assert.All(items.Skip(1), i => Assert.Equal("arn:aws:kinesis:eu-west-1:123456789012:stream/loki-shipper-logs", Assert.IsType<KinesisOrigin>(TestSources.OriginOf(i)).StreamArn));
+    }
+
+    private const string S3Bucket = "alb-logs-111122223333";
+
+    /// <summary>A key with a space, a plus and an equals sign, under a Hive-style prefix.</summary>
+    private const string S3Key = "AWSLogs/111122223333/custom logs/dt=2026-11-22/a+b c.log.gz";
+
+    /// <summary>The key as S3 writes it in its event notification (form-URL-encoding, slashes left as they are).</summary>
+    private const string S3KeyEncoded = "AWSLogs/111122223333/custom+logs/dt%3D2026-11-22/a%2Bb+c.log.gz";
+
+    /// <summary>The S3 event notification: one ObjectCreated:Put record naming the object.</summary>
+    private static void AssertS3Notification(JsonElement notification, string region = "eu-west-1", long size = 1024, string? versionId = null)
+    {
+        var record = Assert.Single(notification.GetProperty("Records").EnumerateArray());
+        Assert.Equal(("2.1", "aws:s3", "ObjectCreated:Put", region), (record.GetProperty("eventVersion").GetString(), record.GetProperty("eventSource").GetString(), record.GetProperty("eventName").GetString(), record.GetProperty("awsRegion").GetString()));
+        Assert.True(DateTimeOffset.TryParse(record.GetProperty("eventTime").GetString(), System.Globalization.CultureInfo.InvariantCulture, out _));
+        var s3 = record.GetProperty("s3");
+        Assert.Equal("1.0", s3.GetProperty("s3SchemaVersion").GetString());
+        Assert.Equal(S3Bucket, s3.GetProperty("bucket").GetProperty("name").GetString());
+        Assert.Equal($"arn:aws:s3:::{S3Bucket}", s3.GetProperty("bucket").GetProperty("arn").GetString());
+        var obj = s3.GetProperty("object");
+        Assert.Equal(S3KeyEncoded, obj.GetProperty("key").GetString());
+        Assert.Equal(S3Key, WebUtility.UrlDecode(obj.GetProperty("key").GetString()));
+        Assert.Equal(size, obj.GetProperty("size").GetInt64());
+        Assert.Matches("^[0-9a-f]{32}$", obj.GetProperty("eTag").GetString());
+        Assert.Matches("^[0-9A-F]{18}$", obj.GetProperty("sequencer").GetString());
+        Assert.Equal(versionId, obj.TryGetProperty("versionId", out var version) ? version.GetString() : null);
+    }
+
+    /// <summary>EventBridge's Object Created event: the key as stored, not encoded.</summary>
+    private static void AssertObjectCreated(JsonElement created, string region = "eu-west-1")
+    {
+        Assert.Equal(("0", "Object Created", "aws.s3", region, "123456789012"), (created.GetProperty("version").GetString(), created.GetProperty("detail-type").GetString(), created.GetProperty("source").GetString(), created.GetProperty("region").GetString(), created.GetProperty("account").GetString()));
+        Assert.Equal([$"arn:aws:s3:::{S3Bucket}"], created.GetProperty("resources").EnumerateArray().Select(r => r.GetString()));
+        var detail = created.GetProperty("detail");
+        Assert.Equal(S3Bucket, detail.GetProperty("bucket").GetProperty("name").GetString());
+        Assert.Equal(S3Key, detail.GetProperty("object").GetProperty("key").GetString());
+        Assert.Equal(1024, detail.GetProperty("object").GetProperty("size").GetInt64());
+        Assert.Equal("PutObject", detail.GetProperty("reason").GetString());
+    }
+
+    private static JsonElement SingleSqsBody(JsonElement sqs, string region = "eu-west-1")
+    {
+        var message = Assert.Single(sqs.GetProperty("Records").EnumerateArray());
+        Assert.Equal(("aws:sqs", region), (message.GetProperty("eventSource").GetString(), message.GetProperty("awsRegion").GetString()));
+        Assert.StartsWith($"arn:aws:sqs:{region}:123456789012:", message.GetProperty("eventSourceARN").GetString(), StringComparison.Ordinal);
+        Assert.False(string.IsNullOrEmpty(message.GetProperty("messageId").GetString()));
+        var body = message.GetProperty("body").GetString()!;
+        Assert.Equal(Convert.ToHexStringLower(MD5.HashData(Encoding.UTF8.GetBytes(body))), message.GetProperty("md5OfBody").GetString());
+        return JsonDocument.Parse(body).RootElement;
+    }
+
+    [Theory]
+    [InlineData("direct")]
+    [InlineData("sns")]
+    [InlineData("sqs")]
+    [InlineData("sns-sqs")]
+    [InlineData("eventbridge")]
+    [InlineData("eventbridge-sqs")]
+    public async Task Events_s3_prints_the_event_AWS_sends_with_the_key_encoded_as_S3_encodes_it(string via)
+    {
+        Assert.Equal(0, await Run("events", "s3", "--bucket", S3Bucket, "--key", S3Key, "--via", via));
+
+        var root = JsonDocument.Parse(_stdout.ToArray()).RootElement;
+        switch (via)
+        {
+            case "direct":
+                AssertS3Notification(root);
+                break;
+            case "sns":
+                var sns = Assert.Single(root.GetProperty("Records").EnumerateArray());
+                Assert.Equal(("aws:sns", "1.0"), (sns.GetProperty("EventSource").GetString(), sns.GetProperty("EventVersion").GetString()));
+                Assert.Equal("Notification", sns.GetProperty("Sns").GetProperty("Type").GetString());
+                Assert.StartsWith("arn:aws:sns:eu-west-1:123456789012:", sns.GetProperty("Sns").GetProperty("TopicArn").GetString(), StringComparison.Ordinal);
+                AssertS3Notification(JsonDocument.Parse(sns.GetProperty("Sns").GetProperty("Message").GetString()!).RootElement);
+                break;
+            case "sqs":
+                AssertS3Notification(SingleSqsBody(root));
+                break;
+            case "sns-sqs":
+                var envelope = SingleSqsBody(root);
+                Assert.Equal("Notification", envelope.GetProperty("Type").GetString());
+                Assert.StartsWith("arn:aws:sns:eu-west-1:123456789012:", envelope.GetProperty("TopicArn").GetString(), StringComparison.Ordinal);
+                AssertS3Notification(JsonDocument.Parse(envelope.GetProperty("Message").GetString()!).RootElement);
+                break;
+            case "eventbridge":
+                AssertObjectCreated(root);
+                break;
+            case "eventbridge-sqs":
+                AssertObjectCreated(SingleSqsBody(root));
+                break;
+        }
+
+        // The function takes it as an S3 event naming that one object, with its key decoded (nothing is read yet).
+        using var input = TestSources.Read(_stdout.ToArray());
+        var item = Assert.Single(input.Items);
+        Assert.Null(item.Error);
+        Assert.NotNull(item.Reader);
+        Assert.Equal(via.EndsWith("sqs", StringComparison.Ordinal) ? "sqs" : "s3", input.Source);
+        if (input.Source == "s3")
+        {
+            Assert.Equal($"s3://{S3Bucket}/{S3Key}", item.Id);
+        }
+    }
+
+    [Fact]
+    public async Task Events_s3_takes_the_region_size_version_and_account()
+    {
+        Assert.Equal(0, await Run("events", "s3", "--bucket", S3Bucket, "--key", S3Key, "--region", "us-east-2", "--size", "52428800", "--version-id", "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY", "--owner", "444455556666"));
+
+        AssertS3Notification(JsonDocument.Parse(_stdout.ToArray()).RootElement, "us-east-2", 52428800, "3sL4kqtJlcpXroDTDmJ.rmSpXd3dIbrHY");
+    }
+
+    [Theory]
+    [InlineData("plain.log", "plain.log")]
+    [InlineData("a b", "a+b")]
+    [InlineData("a+b", "a%2Bb")]
+    [InlineData("k=v/x", "k%3Dv/x")]
+    [InlineData("100% done", "100%25+done")]
+    [InlineData("logs/été.log", "logs/%C3%A9t%C3%A9.log")]
+    [InlineData("2026-11-22T16:00:00Z (copy)~", "2026-11-22T16%3A00%3A00Z+%28copy%29%7E")]
+    [InlineData("-_.*", "-_.*")]
+    public void S3_keys_are_form_URL_encoded_but_for_slashes(string key, string encoded)
+    {
+        Assert.Equal(encoded, S3EventWriter.EncodeKey(key));
+        Assert.Equal(key, WebUtility.UrlDecode(encoded));
+    }
+
+    [Theory]
+    [InlineData(new[] { "events", "s3", "--bucket", "b" }, "events s3 needs --bucket and --key")]
+    [InlineData(new[] { "events", "s3", "--key", "k" }, "events s3 needs --bucket and --key")]
+    [InlineData(new[] { "events", "s3", "--bucket", "b", "--key", "k", "--via", "kinesis" }, "--via takes direct, sns, sqs, sns-sqs, eventbridge, eventbridge-sqs, not 'kinesis'")]
+    [InlineData(new[] { "events", "s3", "--bucket", "b", "--key", "k", "--size", "-1" }, "--size takes a whole number greater than 0, not '-1'")]
+    [InlineData(new[] { "events", "s3", "--bucket", "b", "--key", "k", "--log-group", "g" }, "unknown argument --log-group")]
+    public async Task Events_s3_usage_errors_exit_2_with_a_message(string[] args, string message)
+    {
+        Assert.Equal(2, await Run(args));
+
+        Assert.Contains($"error: {message}", _stderr.ToString());
+        Assert.Contains("events s3 --bucket B --key K", _stderr.ToString());
     }
 
     [Fact]

@@ -57,6 +57,9 @@ public partial class TemplateTests
     /// <summary>lambda-promtail variables the function recognises only to ignore or refuse them (docs/migration.md).</summary>
     private static readonly string[] LambdaPromtailOnly = [.. ShipperOptionsParser.IgnoredLambdaPromtailVariables, ShipperOptionsParser.RelabelConfigs];
 
+    /// <summary>Variables the stack sets from a resource it creates (not from a parameter), and the resource.</summary>
+    private static readonly Dictionary<string, string> SetByStack = new() { ["S3_CONTINUATION_QUEUE_URL"] = "S3ContinuationQueue" };
+
     /// <summary>Earlier names of ours the function still reads; the template sets their successors instead.</summary>
     private static readonly string[] Replaced = [ShipperOptionsParser.JsonStructuredMetadata];
 
@@ -91,6 +94,12 @@ public partial class TemplateTests
                 continue;
             }
 
+            if (SetByStack.ContainsKey(name))
+            {
+                Assert.Equal("set by the stack", documentedDefault);
+                continue;
+            }
+
             var parameter = ParameterBehind(name);
             var templateDefault = parameter.TryGetValue("Default", out var value) ? (string?)value : null;
             Assert.True(
@@ -112,7 +121,8 @@ public partial class TemplateTests
     public void The_templates_defaults_configure_the_function_exactly_as_its_own_defaults()
     {
         const string Address = "https://loki.example.com";
-        var fromTemplate = EnvironmentVariables.ToDictionary(
+        // The stack's own resources do not exist with the defaults (no S3 buckets): those variables are empty.
+        var fromTemplate = EnvironmentVariables.Where(pair => !SetByStack.ContainsKey(pair.Key)).ToDictionary(
             pair => pair.Key,
             pair => pair.Key == "WRITE_ADDRESS" ? Address : (string?)ParameterBehind(pair.Key).GetValueOrDefault("Default"));
 
@@ -133,7 +143,7 @@ public partial class TemplateTests
     public void Every_allowed_value_and_bound_of_a_parameter_is_accepted_by_the_function()
     {
         var checkedValues = 0;
-        foreach (var (variable, _) in EnvironmentVariables)
+        foreach (var (variable, _) in EnvironmentVariables.Where(pair => !SetByStack.ContainsKey(pair.Key)))
         {
             var parameter = ParameterBehind(variable);
             var values = new List<string>();
@@ -364,23 +374,46 @@ public partial class TemplateTests
     }
 
     [Fact]
-    public void Alarms_watch_errors_throttles_lost_events_and_both_queues()
+    public void Alarms_watch_errors_throttles_lost_events_and_every_queue()
     {
-        var alarms = _template.Resources.Values.OfType<Dictionary<string, object?>>()
-            .Where(r => Equals(r["Type"], "AWS::CloudWatch::Alarm"))
-            .ToList();
+        var alarms = _template.Resources.Where(r => r.Value is Dictionary<string, object?> resource && Equals(resource["Type"], "AWS::CloudWatch::Alarm"))
+            .ToDictionary(r => r.Key, r => (Dictionary<string, object?>)r.Value!);
+        string[] s3Alarms = ["S3NotificationAgeAlarm", "S3NotificationDeadLetterDepthAlarm"];
 
         Assert.Equal(
-            ["AWS/Lambda DestinationDeliveryFailures", "AWS/Lambda Errors", "AWS/Lambda IteratorAge", "AWS/Lambda Throttles", "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateNumberOfMessagesVisible", "LokiShipper InvalidRecords"],
-            alarms.Select(a => $"{Properties(a)["Namespace"]} {Properties(a)["MetricName"]}").Order(StringComparer.Ordinal));
+            ["AWS/Lambda DestinationDeliveryFailures", "AWS/Lambda Errors", "AWS/Lambda IteratorAge", "AWS/Lambda Throttles", "AWS/SQS ApproximateAgeOfOldestMessage", "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateNumberOfMessagesVisible", "AWS/SQS ApproximateNumberOfMessagesVisible", "LokiShipper InvalidRecords"],
+            alarms.Values.Select(a => $"{Properties(a)["Namespace"]} {Properties(a)["MetricName"]}").Order(StringComparer.Ordinal));
         Assert.Equal(LokiShipper.Function.EmbeddedMetrics.Namespace, Properties(_template.Resource("InvalidRecordsAlarm"))["Namespace"]);
         Assert.Equal("KinesisAlarmsOn", _template.Resource("StreamIteratorAgeAlarm")["Condition"]);
-        Assert.All(alarms.Where(a => Properties(a)["MetricName"] is not "IteratorAge"), alarm =>
+        Assert.All(s3Alarms, id => Assert.Equal("S3QueueAlarmsOn", alarms[id]["Condition"]));
+        Assert.Equal("""{"Fn::And":[{"Condition":"S3ViaQueue"},{"Condition":"AlarmsOn"}]}""", JsonSerializer.Serialize(_template.Conditions["S3QueueAlarmsOn"]));
+        Assert.Equal("S3AlarmsOn", alarms["S3ContinuationDeadLetterDepthAlarm"]["Condition"]);
+        Assert.Equal("""{"Fn::And":[{"Condition":"HasS3Buckets"},{"Condition":"AlarmsOn"}]}""", JsonSerializer.Serialize(_template.Conditions["S3AlarmsOn"]));
+        Assert.All(alarms.Where(a => a.Key is not "StreamIteratorAgeAlarm" and not "S3ContinuationDeadLetterDepthAlarm" && !s3Alarms.Contains(a.Key)), alarm => Assert.Equal("AlarmsOn", alarm.Value["Condition"]));
+        Assert.All(alarms.Values, alarm =>
         {
-            Assert.Equal("AlarmsOn", alarm["Condition"]);
             Assert.Equal("notBreaching", Properties(alarm)["TreatMissingData"]);
             Assert.Equal("""{"Fn::If":["HasAlarmTopic",[{"Ref":"AlarmTopicArn"}],{"Ref":"AWS::NoValue"}]}""", JsonSerializer.Serialize(Properties(alarm)["AlarmActions"]));
         });
+    }
+
+    [Fact]
+    public void With_s3_buckets_the_rest_of_a_large_object_goes_to_a_queue_that_invokes_the_function_again()
+    {
+        Assert.Equal(
+            """{"Fn::If":["HasS3Buckets",{"Ref":"S3ContinuationQueue"},""]}""",
+            JsonSerializer.Serialize(EnvironmentVariables["S3_CONTINUATION_QUEUE_URL"]));
+        foreach (var id in new[] { "S3ContinuationQueue", "S3ContinuationDeadLetterQueue", "S3ContinuationMapping" })
+        {
+            Assert.Equal("HasS3Buckets", _template.Resource(id)["Condition"]);
+        }
+
+        var mapping = Properties(_template.Resource("S3ContinuationMapping"));
+        Assert.Equal("""{"Fn::GetAtt":["S3ContinuationQueue","Arn"]}""", JsonSerializer.Serialize(mapping["EventSourceArn"]));
+        Assert.Equal("""["ReportBatchItemFailures"]""", JsonSerializer.Serialize(mapping["FunctionResponseTypes"]));
+        var queue = Properties(_template.Resource("S3ContinuationQueue"));
+        Assert.Equal("""{"deadLetterTargetArn":{"Fn::GetAtt":["S3ContinuationDeadLetterQueue","Arn"]},"maxReceiveCount":"5"}""", JsonSerializer.Serialize(queue["RedrivePolicy"]));
+        Assert.Equal("Retain", _template.Resource("S3ContinuationDeadLetterQueue")["DeletionPolicy"]);
     }
 
     [Fact]
@@ -456,6 +489,242 @@ public partial class TemplateTests
         Assert.DoesNotContain(deployRuns, run => run.Contains("${{", StringComparison.Ordinal)); // values reach scripts through env only
     }
 
+    // --- S3 log files: the template rendered with parameter values (RenderedTemplate) -------------------------------
+
+    private const string AlbBucket = "alb-logs-111122223333";
+    private const string FlowBucket = "vpc-flow.example.com";
+    private const string Buckets = $"S3Buckets={AlbBucket},{FlowBucket}";
+    private const string KmsKey = "arn:aws:kms:eu-west-1:444455556666:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    [Fact]
+    public void The_rendering_makes_one_subscription_filter_per_log_group_as_CloudFormation_does()
+    {
+        var direct = RenderedTemplate.Render("LogGroupNames=/aws/lambda/checkout,/ecs/payments");
+        var kinesis = RenderedTemplate.Render("LogGroupNames=/aws/lambda/checkout,/ecs/payments", "IngestionMode=kinesis");
+
+        Assert.Equal(["Subscriptionawslambdacheckout", "Subscriptionecspayments"], direct.OfType("AWS::Logs::SubscriptionFilter").Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("/ecs/payments", Properties(direct.Resource("Subscriptionecspayments"))["LogGroupName"]);
+        Assert.Equal("loki-shipper-to-loki", Properties(direct.Resource("Subscriptionecspayments"))["FilterName"]);
+        Assert.Equal(["StreamSubscriptionawslambdacheckout", "StreamSubscriptionecspayments"], kinesis.OfType("AWS::Logs::SubscriptionFilter").Keys.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain("LogsInvokePermission", kinesis.Resources.Keys);
+        Assert.Empty(direct.FailedRules);
+        Assert.Equal(["ShipperLogGroupIsNotSubscribed"], RenderedTemplate.Render("LogGroupNames=/aws/lambda/loki-shipper").FailedRules);
+    }
+
+    [Theory]
+    [InlineData("sqs")]
+    [InlineData("eventbridge")]
+    [InlineData("direct")]
+    public void Nothing_S3_related_is_created_when_S3Buckets_is_empty(string mode)
+    {
+        var plain = RenderedTemplate.Render();
+        var withS3Settings = RenderedTemplate.Render($"S3NotificationMode={mode}", $"S3KmsKeyArns={KmsKey}", "S3SourceAccounts=111122223333");
+
+        Assert.False(withS3Settings.IsTrue("HasS3Buckets"));
+        Assert.Equal(JsonSerializer.Serialize(plain.Resources), JsonSerializer.Serialize(withS3Settings.Resources));
+        Assert.Equal(JsonSerializer.Serialize(plain.Outputs), JsonSerializer.Serialize(withS3Settings.Outputs));
+        Assert.DoesNotContain(withS3Settings.Resources.Keys, id => id.StartsWith("S3", StringComparison.Ordinal));
+        Assert.DoesNotContain(withS3Settings.PolicyStatements(), statement => JsonSerializer.Serialize(statement).Contains("s3", StringComparison.OrdinalIgnoreCase));
+        Assert.DoesNotContain(withS3Settings.Outputs.Keys, id => id.StartsWith("S3", StringComparison.Ordinal));
+        Assert.Empty(withS3Settings.FailedRules);
+
+        // Every S3 resource of the template (loops included) is behind a condition that needs a bucket.
+        var s3Resources = Descendants(_template.Resources).OfType<Dictionary<string, object?>>()
+            .SelectMany(map => map.Where(pair => pair.Key.StartsWith("S3", StringComparison.Ordinal) && pair.Value is Dictionary<string, object?> r && r.ContainsKey("Type")))
+            .ToList();
+        Assert.True(s3Resources.Count >= 9, $"found {s3Resources.Count} S3 resources");
+        Assert.All(s3Resources, pair => Assert.False(withS3Settings.IsTrue((string)((Dictionary<string, object?>)pair.Value!)["Condition"]!), $"{pair.Key} is created without S3Buckets"));
+    }
+
+    /// <summary>Every statement that allows an <c>s3:</c> action, with its resources.</summary>
+    private static List<(List<object?> Actions, List<object?> Resources)> S3Grants(RenderedTemplate rendered) =>
+        rendered.PolicyStatements()
+            .Where(s => Equals(s["Effect"], "Allow") && AsList(s["Action"]).Any(a => a is string text && text.StartsWith("s3:", StringComparison.Ordinal)))
+            .Select(s => (AsList(s["Action"]), AsList(s["Resource"])))
+            .ToList();
+
+    [Fact]
+    public void With_S3Buckets_the_role_may_get_exactly_the_objects_of_those_buckets()
+    {
+        var rendered = RenderedTemplate.Render(Buckets);
+        var policies = rendered.OfType("AWS::IAM::RolePolicy");
+
+        var grants = S3Grants(rendered);
+        Assert.Equal(2, grants.Count);
+        Assert.All(grants, grant => Assert.Equal(["s3:GetObject", "s3:GetObjectVersion"], grant.Actions));
+        Assert.Equal(
+            [$"arn:aws:s3:::{AlbBucket}/*", $"arn:aws:s3:::{FlowBucket}/*"],
+            grants.SelectMany(g => g.Resources).Cast<string>().Order(StringComparer.Ordinal));
+        Assert.Equal(2, policies.Count);
+        Assert.All(policies.Values, policy => Assert.Equal(Ref("ShipperRole"), Properties(policy)["RoleName"]));
+        Assert.Equal(policies.Count, policies.Values.Select(p => Properties(p)["PolicyName"]).Distinct().Count());
+        Assert.DoesNotContain(rendered.PolicyStatements(), s => JsonSerializer.Serialize(s).Contains("kms:", StringComparison.Ordinal) && JsonSerializer.Serialize(s).Contains("S3", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void S3KeyPrefixes_restrict_the_reads_to_those_prefixes()
+    {
+        var rendered = RenderedTemplate.Render(Buckets, $"S3KeyPrefixes={AlbBucket}/AWSLogs/111122223333/,{AlbBucket}/AWSLogs/444455556666/,{FlowBucket}/flow/");
+
+        Assert.Empty(rendered.FailedRules);
+        Assert.Equal(
+            [$"arn:aws:s3:::{AlbBucket}/AWSLogs/111122223333/*", $"arn:aws:s3:::{AlbBucket}/AWSLogs/444455556666/*", $"arn:aws:s3:::{FlowBucket}/flow/*"],
+            S3Grants(rendered).SelectMany(g => g.Resources).Cast<string>().Order(StringComparer.Ordinal));
+        Assert.All(rendered.OfType("AWS::IAM::RolePolicy").Values, policy => Assert.Matches(@"^[\w+=,.@-]{1,128}$", (string)Properties(policy)["PolicyName"]!));
+    }
+
+    [Theory]
+    [InlineData(new[] { "S3Buckets=a-bucket,,b-bucket" }, "S3ListsHaveNoEmptyEntries")]
+    [InlineData(new[] { "S3Buckets=a-bucket,", }, "S3ListsHaveNoEmptyEntries")]
+    [InlineData(new[] { "S3Buckets=a-bucket", "S3KeyPrefixes=a-bucket/AWSLogs/," }, "S3ListsHaveNoEmptyEntries")] // "" would grant arn:aws:s3:::*
+    [InlineData(new[] { "S3KeyPrefixes=a-bucket/AWSLogs/" }, "S3SettingsNeedS3Buckets")]
+    public void Rules_refuse_empty_S3_entries_and_prefixes_without_buckets(string[] values, string rule)
+    {
+        Assert.Equal([rule], RenderedTemplate.Render(values).FailedRules);
+    }
+
+    [Fact]
+    public void In_sqs_mode_the_notification_queue_admits_only_S3_notifications_of_the_buckets()
+    {
+        var rendered = RenderedTemplate.Render(Buckets, "S3SourceAccounts=111122223333,444455556666");
+        var withoutAccounts = RenderedTemplate.Render(Buckets);
+        var policy = Properties(rendered.Resource("S3NotificationQueuePolicy"));
+        var statements = AsList(((Dictionary<string, object?>)policy["PolicyDocument"]!)["Statement"]).Cast<Dictionary<string, object?>>().ToList();
+        var allow = Assert.Single(statements, s => Equals(s["Effect"], "Allow"));
+        var deny = Assert.Single(statements, s => Equals(s["Effect"], "Deny"));
+
+        Assert.Equal(new Dictionary<string, object?> { ["Service"] = "s3.amazonaws.com" }, allow["Principal"], new JsonEquality());
+        Assert.Equal("sqs:SendMessage", allow["Action"]);
+        Assert.Equal(GetAtt("S3NotificationQueue", "Arn"), allow["Resource"]);
+        Assert.Equal(
+            $$$"""{"ArnLike":{"aws:SourceArn":["arn:*:s3:::{{{AlbBucket}}}","arn:*:s3:::{{{FlowBucket}}}"]},"StringEquals":{"aws:SourceAccount":["111122223333","444455556666"]}}""",
+            JsonSerializer.Serialize(allow["Condition"]));
+        Assert.Equal(
+            $$$"""{"ArnLike":{"aws:SourceArn":["arn:*:s3:::{{{AlbBucket}}}","arn:*:s3:::{{{FlowBucket}}}"]}}""",
+            JsonSerializer.Serialize(withoutAccounts.PolicyStatements().Single(s => Equals(s.GetValueOrDefault("Sid"), "AcceptNotificationsOfTheBuckets"))["Condition"]));
+        Assert.Equal("""{"Bool":{"aws:SecureTransport":"false"}}""", JsonSerializer.Serialize(deny["Condition"]));
+        Assert.Equal([Ref("S3NotificationQueue"), Ref("S3NotificationDeadLetterQueue")], AsList(policy["Queues"]), new JsonEquality());
+        Assert.DoesNotContain("S3ObjectCreatedRule", rendered.Resources.Keys);
+        Assert.DoesNotContain(rendered.OfType("AWS::Lambda::Permission").Keys, id => id.StartsWith("S3", StringComparison.Ordinal));
+        Assert.Equal(GetAtt("S3NotificationQueue", "Arn"), ((Dictionary<string, object?>)rendered.Outputs["S3NotificationQueueArn"]!)["Value"]);
+    }
+
+    [Fact]
+    public void The_notification_queue_is_encrypted_has_a_dead_letter_queue_and_is_read_with_partial_batch_failures()
+    {
+        var rendered = RenderedTemplate.Render(Buckets);
+        var queue = Properties(rendered.Resource("S3NotificationQueue"));
+        var deadLetter = Properties(rendered.Resource("S3NotificationDeadLetterQueue"));
+        var redrive = (Dictionary<string, object?>)queue["RedrivePolicy"]!;
+        var mapping = Properties(rendered.Resource("S3NotificationMapping"));
+        var read = rendered.PolicyStatements().Single(s => Equals(s.GetValueOrDefault("Sid"), "ReadS3NotificationQueue"));
+        var timeout = (Dictionary<string, object?>)_template.Parameters["Timeout"]!;
+
+        Assert.Equal(("true", "true"), (queue["SqsManagedSseEnabled"], deadLetter["SqsManagedSseEnabled"]));
+        Assert.Equal(GetAtt("S3NotificationDeadLetterQueue", "Arn"), redrive["deadLetterTargetArn"]);
+        Assert.Equal("5", redrive["maxReceiveCount"]);
+        Assert.True(int.Parse((string)queue["VisibilityTimeout"]!, CultureInfo.InvariantCulture) >= 6 * int.Parse((string)timeout["MaxValue"]!, CultureInfo.InvariantCulture));
+        Assert.Equal(("Retain", "Retain"), (rendered.Resource("S3NotificationDeadLetterQueue")["DeletionPolicy"], rendered.Resource("S3NotificationDeadLetterQueue")["UpdateReplacePolicy"]));
+
+        Assert.Equal(["ReportBatchItemFailures"], AsList(mapping["FunctionResponseTypes"]));
+        Assert.Equal(GetAtt("S3NotificationQueue", "Arn"), mapping["EventSourceArn"]);
+        Assert.Equal(Ref("ShipperFunction"), mapping["FunctionName"]);
+        Assert.InRange(int.Parse((string)mapping["BatchSize"]!, CultureInfo.InvariantCulture), 1, 10);
+        Assert.InRange(int.Parse((string)mapping["MaximumBatchingWindowInSeconds"]!, CultureInfo.InvariantCulture), 1, 30);
+
+        Assert.Equal(["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], AsList(read["Action"]));
+        Assert.Equal(GetAtt("S3NotificationQueue", "Arn"), read["Resource"]);
+    }
+
+    [Fact]
+    public void In_eventbridge_mode_a_rule_on_the_buckets_Object_Created_events_feeds_the_queue()
+    {
+        var rendered = RenderedTemplate.Render(Buckets, "S3NotificationMode=eventbridge", "S3SourceAccounts=111122223333");
+        var rule = Properties(rendered.Resource("S3ObjectCreatedRule"));
+        var statements = rendered.PolicyStatements().Where(s => Equals(s["Effect"], "Allow") && s.ContainsKey("Principal")).ToList();
+        var allow = Assert.Single(statements, s => Equals(s["Action"], "sqs:SendMessage"));
+
+        Assert.Equal(
+            $$$$"""{"source":["aws.s3"],"detail-type":["Object Created"],"detail":{"bucket":{"name":["{{{{AlbBucket}}}}","{{{{FlowBucket}}}}"]}}}""",
+            JsonSerializer.Serialize(rule["EventPattern"]));
+        Assert.Equal(GetAtt("S3NotificationQueue", "Arn"), ((Dictionary<string, object?>)Assert.Single(AsList(rule["Targets"]))!)["Arn"]);
+        Assert.Equal(new Dictionary<string, object?> { ["Service"] = "events.amazonaws.com" }, allow["Principal"], new JsonEquality());
+        Assert.Equal("""{"ArnEquals":{"aws:SourceArn":{"Fn::GetAtt":["S3ObjectCreatedRule","Arn"]}}}""", JsonSerializer.Serialize(allow["Condition"]));
+        Assert.DoesNotContain(rendered.PolicyStatements(), s => JsonSerializer.Serialize(s).Contains("s3.amazonaws.com", StringComparison.Ordinal));
+        Assert.Contains("S3NotificationMapping", rendered.Resources.Keys);
+    }
+
+    [Fact]
+    public void In_direct_mode_each_bucket_may_invoke_the_function_and_no_queue_is_made()
+    {
+        var oneAccount = RenderedTemplate.Render(Buckets, "S3NotificationMode=direct", "S3SourceAccounts=111122223333");
+        var twoAccounts = RenderedTemplate.Render(Buckets, "S3NotificationMode=direct", "S3SourceAccounts=111122223333,444455556666");
+
+        var permissions = oneAccount.OfType("AWS::Lambda::Permission").Where(p => p.Key.StartsWith("S3", StringComparison.Ordinal)).Select(p => Properties(p.Value)).ToList();
+        Assert.Equal([$"arn:aws:s3:::{AlbBucket}", $"arn:aws:s3:::{FlowBucket}"], permissions.Select(p => (string)p["SourceArn"]!).Order(StringComparer.Ordinal));
+        Assert.All(permissions, p =>
+        {
+            Assert.Equal(("s3.amazonaws.com", "lambda:InvokeFunction", "111122223333"), (p["Principal"], p["Action"], p["SourceAccount"]));
+            Assert.Equal(GetAtt("ShipperFunction", "Arn"), p["FunctionName"]);
+        });
+        Assert.All(twoAccounts.OfType("AWS::Lambda::Permission").Where(p => p.Key.StartsWith("S3", StringComparison.Ordinal)), p => Assert.False(Properties(p.Value).ContainsKey("SourceAccount")));
+        Assert.DoesNotContain(oneAccount.Resources.Keys, id => id.StartsWith("S3Notification", StringComparison.Ordinal) || id == "S3ObjectCreatedRule");
+        Assert.Equal(2, S3Grants(oneAccount).Count); // the function still reads the objects
+    }
+
+    [Fact]
+    public void KMS_keys_of_S3_objects_may_decrypt_only_through_S3()
+    {
+        var rendered = RenderedTemplate.Render(Buckets, $"S3KmsKeyArns={KmsKey},arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-12ab-34cd-56ef-1234567890ab");
+        var decrypt = rendered.PolicyStatements().Single(s => Equals(s.GetValueOrDefault("Sid"), "DecryptS3Objects"));
+
+        Assert.Equal("kms:Decrypt", decrypt["Action"]);
+        Assert.Equal([KmsKey, "arn:aws:kms:eu-west-1:111122223333:key/0000aaaa-12ab-34cd-56ef-1234567890ab"], AsList(decrypt["Resource"]));
+        Assert.Equal("""{"StringLike":{"kms:ViaService":"s3.*.amazonaws.com"}}""", JsonSerializer.Serialize(decrypt["Condition"]));
+        Assert.DoesNotContain(RenderedTemplate.Render(Buckets).PolicyStatements(), s => Equals(s.GetValueOrDefault("Sid"), "DecryptS3Objects"));
+    }
+
+    [Theory]
+    [InlineData("sqs", "true", true)]
+    [InlineData("eventbridge", "true", true)]
+    [InlineData("sqs", "false", false)]
+    [InlineData("direct", "true", false)]
+    public void The_notification_queues_have_alarms_on_dead_letters_and_on_the_oldest_notifications_age(string mode, string alarmsEnabled, bool expected)
+    {
+        var rendered = RenderedTemplate.Render(Buckets, $"S3NotificationMode={mode}", $"AlarmsEnabled={alarmsEnabled}");
+        var alarms = rendered.OfType("AWS::CloudWatch::Alarm");
+
+        Assert.Equal(expected, alarms.ContainsKey("S3NotificationDeadLetterDepthAlarm"));
+        Assert.Equal(expected, alarms.ContainsKey("S3NotificationAgeAlarm"));
+        if (!expected)
+        {
+            return;
+        }
+
+        var deadLetters = Properties(alarms["S3NotificationDeadLetterDepthAlarm"]);
+        var age = Properties(alarms["S3NotificationAgeAlarm"]);
+        Assert.Equal(("AWS/SQS", "ApproximateNumberOfMessagesVisible", "0", "GreaterThanThreshold"), (deadLetters["Namespace"], deadLetters["MetricName"], deadLetters["Threshold"], deadLetters["ComparisonOperator"]));
+        Assert.Equal(GetAtt("S3NotificationDeadLetterQueue", "QueueName"), ((Dictionary<string, object?>)AsList(deadLetters["Dimensions"]).Single()!)["Value"]);
+        Assert.Equal(("AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", "GreaterThanThreshold"), (age["Namespace"], age["MetricName"], age["Statistic"], age["ComparisonOperator"]));
+        Assert.Equal(GetAtt("S3NotificationQueue", "QueueName"), ((Dictionary<string, object?>)AsList(age["Dimensions"]).Single()!)["Value"]);
+        Assert.InRange(int.Parse((string)age["Threshold"]!, CultureInfo.InvariantCulture), 300, 1800);
+    }
+
+    [Fact]
+    public void The_function_reads_S3_FORMATS_from_the_S3Formats_parameter_whose_pattern_takes_prefix_format_pairs()
+    {
+        var parameter = (Dictionary<string, object?>)_template.Parameters["S3Formats"]!;
+        var pattern = new Regex((string)parameter["AllowedPattern"]!);
+
+        Assert.Equal(Ref("S3Formats"), EnvironmentVariables["S3_FORMATS"]);
+        Assert.All(new[] { "", "my-bucket/custom/=alb", "a/=vpc_flow,b/aws-account-id=1/=cloudtrail,c/=generic" }, value =>
+        {
+            Assert.Matches(pattern, value);
+            Assert.Null(Record.Exception(() => TestOptions.From(("WRITE_ADDRESS", "https://loki.example.com"), ("S3_FORMATS", value))));
+        });
+        Assert.DoesNotMatch(pattern, "alb");
+    }
+
     private static List<string> ParameterNames(string overrides) =>
         OverrideName().Matches(overrides).Select(m => m.Groups["name"].Value).ToList();
 
@@ -517,7 +786,7 @@ public partial class TemplateTests
         var defaults = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (Match row in ConfigurationRow().Matches(section))
         {
-            foreach (Match name in Regex.Matches(row.Groups["names"].Value, "`([A-Z_]+)`"))
+            foreach (Match name in Regex.Matches(row.Groups["names"].Value, "`([A-Z0-9_]+)`"))
             {
                 defaults[name.Groups[1].Value] = row.Groups["default"].Value.Trim();
             }
@@ -526,7 +795,7 @@ public partial class TemplateTests
         return defaults;
     }
 
-    [GeneratedRegex(@"^\| (?<names>`[A-Z_]+`(?: / `[A-Z_]+`)*) \| (?<default>[^|]+) \|", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\| (?<names>`[A-Z0-9_]+`(?: / `[A-Z0-9_]+`)*) \| (?<default>[^|]+) \|", RegexOptions.Multiline)]
     private static partial Regex ConfigurationRow();
 
     [GeneratedRegex(@"(?<name>[A-Za-z0-9]+)=")]

@@ -49,6 +49,31 @@ public class StreamedItemTests
         }
     }
 
+    /// <summary>A reader of endless one-line chunks that can hand the rest on.</summary>
+    private sealed class EndlessReader : IRecordReader, IContinuable
+    {
+        public int Chunks { get; private set; }
+
+        public int HandedOnAfter { get; private set; } = -1;
+
+        public bool CanHandOn => true;
+
+        public ValueTask<IReadOnlyList<LogRecord>?> ReadAsync(CancellationToken cancellationToken)
+        {
+            Chunks++;
+            IReadOnlyList<LogRecord> records = [new LogRecord(new NamedOrigin("big"), new[] { LogLine.FromText(Chunks, $"chunk {Chunks}") })];
+            return ValueTask.FromResult<IReadOnlyList<LogRecord>?>(records);
+        }
+
+        public Task HandOnAsync(CancellationToken cancellationToken)
+        {
+            HandedOnAfter = Chunks;
+            return Task.CompletedTask;
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     private sealed class FixedReader(InputEvent input) : IEventReader
     {
         public InputEvent Read(ReadOnlyMemory<byte> eventJson) => input;
@@ -71,7 +96,9 @@ public class StreamedItemTests
                 return Task.FromResult(PushResult.AllStored(b.EntryCount, 10));
             });
 
-    private Task<InvocationOutcome> RunAsync(params InputItem[] items)
+    private Task<InvocationOutcome> RunAsync(params InputItem[] items) => RunAsync(FakeClock.New(), TimeSpan.FromMinutes(1), items);
+
+    private Task<InvocationOutcome> RunAsync(Microsoft.Extensions.Time.Testing.FakeTimeProvider time, TimeSpan timeLeft, params InputItem[] items)
     {
         var options = TestOptions.From();
         var pipeline = new ShipperPipeline(
@@ -79,8 +106,8 @@ public class StreamedItemTests
             new RecordMapper(new StreamLabeler(options.LabelsSlice()), options.MaxLineSize),
             _sink.Object,
             options.PipelineSlice(),
-            FakeClock.New());
-        return pipeline.RunAsync(ReadOnlyMemory<byte>.Empty, new InvocationContext("r", FakeClock.Start.AddMinutes(1)), CancellationToken.None);
+            time);
+        return pipeline.RunAsync(ReadOnlyMemory<byte>.Empty, new InvocationContext("r", time.GetUtcNow() + timeLeft), CancellationToken.None);
     }
 
     [Fact]
@@ -137,5 +164,27 @@ public class StreamedItemTests
         Assert.Equal(1, outcome.DroppedItems["s3_object_gone"]);
         Assert.Equal(0, outcome.EntriesIn);
         _sink.VerifyNoOtherCalls();
+    }
+
+    [Fact]
+    public async Task When_the_time_left_would_not_cover_two_more_chunks_the_rest_is_handed_on_after_a_delivered_one()
+    {
+        // Each push takes 10 s of a 60 s invocation whose retry budget ends 1 s before the deadline.
+        var time = FakeClock.New();
+        _sink.Setup(s => s.PushAsync(It.IsAny<PushBatch>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+            .Returns((PushBatch b, DateTimeOffset _, CancellationToken _) =>
+            {
+                time.Advance(TimeSpan.FromSeconds(10));
+                return Task.FromResult(PushResult.AllStored(b.EntryCount, 10));
+            });
+        var reader = new EndlessReader();
+
+        var outcome = await RunAsync(time, TimeSpan.FromSeconds(60), new InputItem("object", []) { Reader = reader });
+
+        // After chunk 4 it is 40 s in: 40 + 2 × 10 = 60 > 59, so the rest goes on before a fifth chunk is read.
+        Assert.Equal(4, reader.HandedOnAfter);
+        Assert.Equal(4, reader.Chunks);
+        Assert.Equal((4, 4, 1), (outcome.EntriesIn, outcome.EntriesPushed, outcome.ItemsContinued));
+        Assert.True(outcome.Ok);
     }
 }

@@ -1,5 +1,4 @@
 using LokiShipper.Pipeline;
-using LokiShipper.Sources.CloudWatch;
 
 namespace LokiShipper.Sources.Sqs;
 

@@ -150,10 +150,10 @@ public class CloudWatchSourceTests
     }
 
     [Theory]
-    [InlineData("""{"Records":[{"eventSource":"aws:s3"}]}""", "unsupported event shape: expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}} or a Lambda failure record of one; or an SQS event of such events; or a Kinesis event of CloudWatch Logs subscription records; got an object with keys [Records]")]
-    [InlineData("""{"detail-type":"Scheduled Event"}""", "unsupported event shape: expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}} or a Lambda failure record of one; or an SQS event of such events; or a Kinesis event of CloudWatch Logs subscription records; got an object with keys [detail-type]")]
+    [InlineData("""{"Records":[{"eventSource":"aws:s3"}]}""", "Records[0].eventName is missing or not a string")]
+    [InlineData("""{"detail-type":"Scheduled Event"}""", "unsupported event shape: expected an S3 event notification (directly, through SNS or through EventBridge) or a Lambda failure record of one, or the rest of an object; or a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}} or a Lambda failure record of one; or an SQS event of such events; or a Kinesis event of CloudWatch Logs subscription records; got an object with keys [detail-type]")]
     [InlineData("""{"Records":[{"eventSource":"aws:kinesis","kinesis":{"data":"e30="}}]}""", "Records[0]: kinesis.sequenceNumber is missing or not a string")]
-    [InlineData("""[1,2]""", "the event is a JSON array, not an object; expected a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}} or a Lambda failure record of one; or an SQS event of such events; or a Kinesis event of CloudWatch Logs subscription records")]
+    [InlineData("""[1,2]""", "the event is a JSON array, not an object; expected an S3 event notification (directly, through SNS or through EventBridge) or a Lambda failure record of one, or the rest of an object; or a CloudWatch Logs subscription event {\"awslogs\":{\"data\":\"…\"}} or a Lambda failure record of one; or an SQS event of such events; or a Kinesis event of CloudWatch Logs subscription records")]
     [InlineData("""{"awslogs":{"data":42}}""", "awslogs.data is missing or not a string")]
     [InlineData("""{"awslogs":"x"}""", "awslogs.data is missing or not a string")]
     [InlineData("""{"requestPayload":{"Records":[]}}""", "requestPayload is not a CloudWatch Logs subscription event")]
