@@ -8,6 +8,7 @@ using System.Text.Json;
 using LokiShipper.Configuration;
 using LokiShipper.Diagnostics;
 using LokiShipper.Function;
+using LokiShipper.Pipeline;
 using LokiShipper.Runtime;
 using LokiShipper.Sources.S3;
 using LokiShipper.Sources.S3.Reading;
@@ -80,7 +81,8 @@ internal sealed class BenchCommand
         var counter = new NullLokiHandler();
         if (nullSink)
         {
-            options = options with { WriteAddress = new Uri("http://null.invalid/loki/api/v1/push") };
+            // No Loki, no rate limits: the bench measures the function, not the pace it keeps for Loki.
+            options = options with { WriteAddress = new Uri("http://null.invalid/loki/api/v1/push"), StreamRateLimit = RateLimit.Off, IngestionRateLimit = RateLimit.Off };
         }
 
         var handler = Composition.CreateFunction(options, new ShipperLog(TextWriter.Null, options.LogLevel), time, nullSink ? counter : null, Stream.Null, emitMetrics: false);

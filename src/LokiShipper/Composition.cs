@@ -90,7 +90,8 @@ internal static class Composition
         ArgumentNullException.ThrowIfNull(options);
         var pipeline = options.PipelineSlice();
         var mapper = new RecordMapper(new StreamLabeler(options.LabelsSlice()), pipeline.MaxLineSize);
-        return new ShipperPipeline(CreateRouter(options.SourcesSlice(), options.S3Slice(), s3Objects, continuations), mapper, sink, pipeline, time);
+        var pacer = new PushPacer(pipeline.StreamRate ?? RateLimit.Off, pipeline.IngestionRate ?? RateLimit.Off, time);
+        return new ShipperPipeline(CreateRouter(options.SourcesSlice(), options.S3Slice(), s3Objects, continuations), mapper, sink, pipeline, time, pacer);
     }
 
     /// <param name="options">Parsed configuration.</param>

@@ -53,6 +53,18 @@ internal sealed record ShipperOptions
     /// <summary>The SQS queue that takes the rest of an S3 object too large for one invocation (<c>S3_CONTINUATION_QUEUE_URL</c>).</summary>
     public string? S3ContinuationQueueUrl { get; init; }
     public int PushConcurrency { get; init; } = DefaultPushConcurrency;
+
+    /// <summary>Loki's default <c>per_stream_rate_limit</c> and its burst: 3 MB/s, 15 MB.</summary>
+    public static readonly RateLimit DefaultStreamRateLimit = new(3_000_000, 15_000_000);
+
+    /// <summary>Loki's default <c>ingestion_rate_mb</c> and <c>ingestion_burst_size_mb</c>: 4 MiB/s, 6 MiB.</summary>
+    public static readonly RateLimit DefaultIngestionRateLimit = new(4 * 1024 * 1024, 6 * 1024 * 1024);
+
+    /// <summary>The most pushed to one stream (<c>STREAM_RATE_LIMIT</c>), below Loki's per-stream limit.</summary>
+    public RateLimit StreamRateLimit { get; init; } = DefaultStreamRateLimit;
+
+    /// <summary>The most pushed in all (<c>INGESTION_RATE_LIMIT</c>), below the tenant's ingestion limit.</summary>
+    public RateLimit IngestionRateLimit { get; init; } = DefaultIngestionRateLimit;
     public TimeSpan AttemptTimeout { get; init; } = DefaultAttemptTimeout;
     public bool SkipTlsVerify { get; init; }
     public LogLevel LogLevel { get; init; } = LogLevel.Info;
@@ -87,7 +99,7 @@ internal sealed record ShipperOptions
     public LabelOptions LabelsSlice() => new(LabelScheme, KeepStream, AwsRegion, ExtraLabels, DropLabels);
 
     /// <summary>What the pipeline needs: batch size, line size and push concurrency.</summary>
-    public PipelineOptions PipelineSlice() => new(BatchSize, MaxLineSize, PushConcurrency);
+    public PipelineOptions PipelineSlice() => new(BatchSize, MaxLineSize, PushConcurrency, StreamRateLimit, IngestionRateLimit);
 
     /// <summary>What the Loki sink needs; only for a real push (not a dry run). Methods, not properties: a slice is not a setting of its own.</summary>
     public LokiOptions LokiSlice() => new(

@@ -111,6 +111,8 @@ internal static class ShipperOptionsParser
             StructuredMetadata = metadata.Value,
             MaxLineSize = maxLineSize,
             S3Formats = s3Formats,
+            StreamRateLimit = ParseRateLimit(Get("STREAM_RATE_LIMIT"), "STREAM_RATE_LIMIT", ShipperOptions.DefaultStreamRateLimit, problems),
+            IngestionRateLimit = ParseRateLimit(Get("INGESTION_RATE_LIMIT"), "INGESTION_RATE_LIMIT", ShipperOptions.DefaultIngestionRateLimit, problems),
             S3ContinuationQueueUrl = ParseQueueUrl(Get("S3_CONTINUATION_QUEUE_URL"), "S3_CONTINUATION_QUEUE_URL", problems),
             MaxDecompressedBytes = ParseLong(Get("MAX_DECOMPRESSED_BYTES"), "MAX_DECOMPRESSED_BYTES", ShipperOptions.DefaultMaxDecompressedBytes, 1024, 1L << 32, problems),
             PushConcurrency = ParseInt(Get("PUSH_CONCURRENCY"), "PUSH_CONCURRENCY", ShipperOptions.DefaultPushConcurrency, 1, 64, problems),
@@ -144,6 +146,54 @@ internal static class ShipperOptionsParser
             IgnoredVariables = IgnoredLambdaPromtailVariables.Where(name => Get(name) is not null).ToList(),
             DeprecatedVariableSet = Get(JsonStructuredMetadata) is not null,
         };
+    }
+
+    /// <summary>
+    /// A rate and its burst as Loki writes sizes: <c>3MB,15MB</c> (SI units, as <c>per_stream_rate_limit</c>; KiB, MiB
+    /// and GiB are binary, plain numbers are bytes), or <c>0</c> for no limit.
+    /// </summary>
+    private static RateLimit ParseRateLimit(string? raw, string name, RateLimit fallback, List<string> problems)
+    {
+        if (raw is null)
+        {
+            return fallback;
+        }
+
+        if (raw.Trim() == "0")
+        {
+            return RateLimit.Off;
+        }
+
+        var parts = raw.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length == 2 && ParseSize(parts[0]) is > 0 and var rate && ParseSize(parts[1]) is { } burst && burst >= rate)
+        {
+            return new RateLimit(rate, burst);
+        }
+
+        problems.Add($"{name} must be a rate per second and a burst of at least that rate, e.g. 3MB,15MB (B, KB, MB, GB, KiB, MiB, GiB), or 0 for no limit");
+        return fallback;
+    }
+
+    private static long? ParseSize(string text)
+    {
+        var digits = text.TakeWhile(char.IsAsciiDigit).Count();
+        if (digits == 0 || !long.TryParse(text.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return null;
+        }
+
+        long? unit = text[digits..].Trim().ToUpperInvariant() switch
+        {
+            "" or "B" => 1,
+            "KB" => 1_000,
+            "MB" => 1_000_000,
+            "GB" => 1_000_000_000,
+            "KIB" => 1L << 10,
+            "MIB" => 1L << 20,
+            "GIB" => 1L << 30,
+            _ => null,
+        };
+        return unit is { } factor && number <= long.MaxValue / factor ? number * factor : null;
     }
 
     /// <summary>An SQS queue URL (https://sqs.region.amazonaws.com/account/name, or an emulator's http URL), or null when unset.</summary>

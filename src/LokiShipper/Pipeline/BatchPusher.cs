@@ -6,7 +6,7 @@ using LokiShipper.Loki.Rejections;
 namespace LokiShipper.Pipeline;
 
 /// <summary>
-/// Pushes an invocation's batches to the sink: at most <c>PUSH_CONCURRENCY</c> in flight, the batches of a stream
+/// Pushes an invocation's batches to the sink, paced under Loki's rate limits: at most <c>PUSH_CONCURRENCY</c> in flight, the batches of a stream
 /// that spans more than Loki's out-of-order horizon one after the other (oldest first), and a batch Loki refuses as
 /// too large sent again as two halves (recursively).
 /// </summary>
@@ -14,12 +14,14 @@ internal sealed class BatchPusher
 {
     private readonly ILokiSink _sink;
     private readonly int _concurrency;
+    private readonly PushPacer _pacer;
 
-    public BatchPusher(ILokiSink sink, int concurrency)
+    public BatchPusher(ILokiSink sink, int concurrency, PushPacer pacer)
     {
         _sink = sink ?? throw new ArgumentNullException(nameof(sink));
         ArgumentOutOfRangeException.ThrowIfLessThan(concurrency, 1);
         _concurrency = concurrency;
+        _pacer = pacer ?? throw new ArgumentNullException(nameof(pacer));
     }
 
     /// <summary>Every request sent, with its outcome, in batch order; a split batch is followed by its halves' outcomes.</summary>
@@ -87,6 +89,7 @@ internal sealed class BatchPusher
     {
         try
         {
+            await _pacer.WaitAsync(batch, giveUpAt, cancellationToken).ConfigureAwait(false);
             outcomes.Add(new(batch, await _sink.PushAsync(batch, giveUpAt, cancellationToken).ConfigureAwait(false), null));
         }
         catch (PushFailedException ex)

@@ -20,12 +20,13 @@ internal sealed class ShipperPipeline
     private readonly int _batchSize;
     private readonly TimeProvider _time;
 
-    public ShipperPipeline(IEventReader events, RecordMapper mapper, ILokiSink sink, PipelineOptions options, TimeProvider time)
+    /// <param name="pacer">Keeps pushes under Loki's rate limits; null = none.</param>
+    public ShipperPipeline(IEventReader events, RecordMapper mapper, ILokiSink sink, PipelineOptions options, TimeProvider time, PushPacer? pacer = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _events = events ?? throw new ArgumentNullException(nameof(events));
         _mapper = mapper ?? throw new ArgumentNullException(nameof(mapper));
-        _pusher = new BatchPusher(sink, options.PushConcurrency);
+        _pusher = new BatchPusher(sink, options.PushConcurrency, pacer ?? PushPacer.Unlimited(time ?? throw new ArgumentNullException(nameof(time))));
         _batchSize = options.BatchSize;
         _time = time ?? throw new ArgumentNullException(nameof(time));
     }

@@ -193,4 +193,29 @@ public class ShipperOptionsParserTests
         Assert.Equal(["PRINT_LOG_LINE", "PIPELINE_TIMEOUT"], options.IgnoredVariables);
         Assert.Empty(TestOptions.From(("KEEP_STREAM", "true")).IgnoredVariables);
     }
+
+    [Theory]
+    [InlineData(null, null, 3_000_000L, 15_000_000L)]
+    [InlineData("5MB,20MB", "8MiB,12MiB", 5_000_000L, 20_000_000L)]
+    [InlineData("0", "0", 0L, 0L)]
+    public void Rate_limits_read_as_loki_writes_sizes_or_0_for_none(string? stream, string? ingestion, long streamRate, long streamBurst)
+    {
+        var options = ShipperOptionsParser.Parse(name => name switch { "STREAM_RATE_LIMIT" => stream, "INGESTION_RATE_LIMIT" => ingestion, _ => null });
+
+        Assert.Equal(new LokiShipper.Pipeline.RateLimit(streamRate, streamBurst), options.StreamRateLimit);
+        Assert.Equal(
+            ingestion switch { null => new LokiShipper.Pipeline.RateLimit(4 << 20, 6 << 20), "0" => LokiShipper.Pipeline.RateLimit.Off, _ => new LokiShipper.Pipeline.RateLimit(8 << 20, 12 << 20) },
+            options.IngestionRateLimit);
+    }
+
+    [Theory]
+    [InlineData("3MB")]
+    [InlineData("15MB,3MB")]
+    [InlineData("3 parsecs,15MB")]
+    public void A_rate_limit_that_is_not_a_rate_and_a_larger_burst_names_the_variable_and_the_form(string value)
+    {
+        var ex = Assert.Throws<ConfigurationException>(() => ShipperOptionsParser.Parse(name => name == "STREAM_RATE_LIMIT" ? value : null));
+
+        Assert.Equal("STREAM_RATE_LIMIT must be a rate per second and a burst of at least that rate, e.g. 3MB,15MB (B, KB, MB, GB, KiB, MiB, GiB), or 0 for no limit", Assert.Single(ex.Problems));
+    }
 }
