@@ -22,19 +22,8 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     private readonly string _id = Guid.NewGuid().ToString("N")[..10];
     private readonly long _nowMs = DateTimeOffset.UtcNow.AddSeconds(-30).ToUnixTimeMilliseconds();
 
-    public static TheoryData<string> Flavours()
-    {
-        var data = new TheoryData<string>();
-        foreach (var flavour in RealLokis.Flavours)
-        {
-            data.Add(flavour);
-        }
-
-        return data;
-    }
-
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task A_plain_lambda_event_arrives_whole(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -61,7 +50,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
 
     /// <summary>Loki 2 cannot read structured metadata in JSON and refuses the whole body: it goes again without it.</summary>
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task A_json_push_arrives_whole_with_metadata_where_loki_takes_it(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -75,7 +64,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task The_1_4_mb_sample_arrives_whole(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -93,7 +82,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task Too_old_entries_among_fresh_ones_in_one_stream_are_refused_exactly(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -107,7 +96,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task Too_old_entries_in_two_streams_of_a_kinesis_event_are_refused_exactly(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -124,7 +113,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task Lines_over_loki_3s_limit_with_max_line_size_0_are_refused_by_loki_3_and_stored_by_loki_2(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -139,7 +128,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task An_invalid_label_from_extra_labels_refuses_its_streams(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -153,7 +142,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task A_kinesis_event_with_one_record_refused_stores_the_others_and_retries_nothing(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -171,7 +160,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task An_sqs_redrive_with_one_message_refused_stores_the_other_and_returns_nothing_to_the_queue(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
@@ -193,7 +182,7 @@ public sealed class AccountingOnRealLokiTests(ITestOutputHelper output)
     /// refused unseen. Old entries go one stream per request, and what a 400 hides is found out by pushing it again.
     /// </summary>
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task Refusals_loki_hides_behind_another_error_are_found_out(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);

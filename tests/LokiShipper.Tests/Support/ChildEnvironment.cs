@@ -63,4 +63,29 @@ public static class ChildEnvironment
 
         throw new InvalidOperationException($"{describe()} did not listen on 127.0.0.1:{port} within {limit.TotalSeconds:0} s");
     }
+
+    /// <summary>The full path of <paramref name="program"/> in a PATH folder (with a PATHEXT extension on Windows), or null.</summary>
+    public static string? FindOnPath(string program)
+    {
+        string[] extensions = OperatingSystem.IsWindows()
+            ? (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries)
+            : [""];
+        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        {
+            foreach (var extension in extensions)
+            {
+                var candidate = Path.Combine(folder.Trim('"'), program + extension);
+                if (File.Exists(candidate) && (OperatingSystem.IsWindows() || IsExecutable(candidate)))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static bool IsExecutable(string path) =>
+        (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }

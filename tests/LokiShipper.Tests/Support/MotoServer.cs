@@ -53,8 +53,8 @@ public sealed class MotoServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var motoServer = FindOnPath("moto_server");
-        var aws = FindOnPath("aws");
+        var motoServer = ChildEnvironment.FindOnPath("moto_server");
+        var aws = ChildEnvironment.FindOnPath("aws");
         List<string> missing = [];
         if (motoServer is null)
         {
@@ -103,31 +103,6 @@ public sealed class MotoServer : IAsyncLifetime
 
         _process?.Dispose();
     }
-
-    /// <summary>The full path of <paramref name="program"/> in a PATH folder (with a PATHEXT extension on Windows), or null.</summary>
-    private static string? FindOnPath(string program)
-    {
-        string[] extensions = OperatingSystem.IsWindows()
-            ? (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries)
-            : [""];
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            foreach (var extension in extensions)
-            {
-                var candidate = Path.Combine(folder.Trim('"'), program + extension);
-                if (File.Exists(candidate) && (OperatingSystem.IsWindows() || IsExecutable(candidate)))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static bool IsExecutable(string path) =>
-        (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
     private async Task<string> Aws(params string[] args)
     {

@@ -29,6 +29,18 @@ public static class RealLokis
 
     public static readonly IReadOnlyList<string> Flavours = ["2", "3", "3-upgraded", "3-auth"];
 
+    /// <summary>Every flavour, as the data of a theory that runs once per Loki.</summary>
+    public static TheoryData<string> FlavourData()
+    {
+        var data = new TheoryData<string>();
+        foreach (var flavour in Flavours)
+        {
+            data.Add(flavour);
+        }
+
+        return data;
+    }
+
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
     private static readonly Lazy<string?> Folder = new(FindServicesFolder);

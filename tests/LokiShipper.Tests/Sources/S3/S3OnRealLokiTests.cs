@@ -19,19 +19,8 @@ public sealed class S3OnRealLokiTests(MotoS3 moto) : IClassFixture<MotoS3>
 {
     private readonly string _id = Guid.NewGuid().ToString("N")[..10];
 
-    public static TheoryData<string> Flavours()
-    {
-        var data = new TheoryData<string>();
-        foreach (var flavour in RealLokis.Flavours)
-        {
-            data.Add(flavour);
-        }
-
-        return data;
-    }
-
     [SkippableTheory]
-    [MemberData(nameof(Flavours))]
+    [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
     public async Task A_vpc_flow_log_object_arrives_whole_with_each_records_start_time(string flavour)
     {
         moto.SkipIfUnavailable();

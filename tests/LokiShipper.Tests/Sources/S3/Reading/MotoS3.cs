@@ -39,7 +39,7 @@ public sealed class MotoS3 : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var motoServer = FindOnPath("moto_server");
+        var motoServer = ChildEnvironment.FindOnPath("moto_server");
         if (motoServer is null)
         {
             Unavailable = "the S3 tests against moto need moto_server on PATH: moto_server not found (pip install 'moto[server]')";
@@ -80,29 +80,4 @@ public sealed class MotoS3 : IAsyncLifetime
 
         _process?.Dispose();
     }
-
-    /// <summary>The full path of <paramref name="program"/> in a PATH folder, or null (as <see cref="MotoServer"/> looks).</summary>
-    private static string? FindOnPath(string program)
-    {
-        string[] extensions = OperatingSystem.IsWindows()
-            ? (Environment.GetEnvironmentVariable("PATHEXT") ?? ".COM;.EXE;.BAT;.CMD").Split(';', StringSplitOptions.RemoveEmptyEntries)
-            : [""];
-        foreach (var folder in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            foreach (var extension in extensions)
-            {
-                var candidate = Path.Combine(folder.Trim('"'), program + extension);
-                if (File.Exists(candidate) && (OperatingSystem.IsWindows() || IsExecutable(candidate)))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        return null;
-    }
-
-    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    private static bool IsExecutable(string path) =>
-        (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }
