@@ -23,6 +23,11 @@ internal sealed class PushPacer(RateLimit perStream, RateLimit total, TimeProvid
     public async Task<TimeSpan> WaitAsync(PushBatch batch, DateTimeOffset giveUpAt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        if (_total is null && perStream.IsOff)
+        {
+            return TimeSpan.Zero;
+        }
+
         // Loki counts the bytes of lines (and structured metadata) against its limits, not labels.
         var wait = TimeSpan.Zero;
         long total = 0;
