@@ -74,7 +74,6 @@ internal sealed partial class RenderedTemplate
     private static readonly Dictionary<string, string> RequiredPlaceholders = new(StringComparer.Ordinal)
     {
         ["WriteAddress"] = "https://loki.example.com",
-        ["LogGroupNames"] = "/aws/lambda/checkout-api",
     };
 
     /// <summary>The resources CloudFormation would create, by logical ID (loops expanded).</summary>

@@ -265,7 +265,8 @@ public partial class TemplateTests
         Assert.Equal(Ref("LogGroupNames"), collection);
         Assert.Equal($"Subscription&{{{loopVariable}}}", logicalId);
         Assert.Equal("AWS::Logs::SubscriptionFilter", filter["Type"]);
-        Assert.Equal("DirectMode", filter["Condition"]);
+        Assert.Equal("SubscribesDirectly", filter["Condition"]);
+        Assert.Equal("""{"Fn::And":[{"Condition":"DirectMode"},{"Condition":"HasLogGroups"}]}""", JsonSerializer.Serialize(_template.Conditions["SubscribesDirectly"]));
         Assert.Equal("DirectMode", _template.Resource("LogsInvokePermission")["Condition"]);
         Assert.Equal("LogsInvokePermission", filter["DependsOn"]);
         Assert.Equal(Ref(loopVariable), properties["LogGroupName"]);
@@ -294,7 +295,8 @@ public partial class TemplateTests
 
         Assert.Equal(Ref("LogGroupNames"), collection);
         Assert.Equal($"StreamSubscription&{{{loopVariable}}}", logicalId);
-        Assert.All(new[] { filter, stream, mapping, _template.Resource("LogsToStreamRole") }, r => Assert.Equal("KinesisMode", r["Condition"]));
+        Assert.Equal("SubscribesToStream", filter["Condition"]);
+        Assert.All(new[] { stream, mapping, _template.Resource("LogsToStreamRole") }, r => Assert.Equal("KinesisMode", r["Condition"]));
         Assert.Equal(GetAtt("LogStream", "Arn"), properties["DestinationArn"]);
         Assert.Equal(GetAtt("LogsToStreamRole", "Arn"), properties["RoleArn"]);
         Assert.NotEqual(
@@ -509,6 +511,18 @@ public partial class TemplateTests
         Assert.DoesNotContain("LogsInvokePermission", kinesis.Resources.Keys);
         Assert.Empty(direct.FailedRules);
         Assert.Equal(["ShipperLogGroupIsNotSubscribed"], RenderedTemplate.Render("LogGroupNames=/aws/lambda/loki-shipper").FailedRules);
+    }
+
+    [Theory]
+    [InlineData("direct")]
+    [InlineData("kinesis")]
+    public void Without_log_groups_nothing_is_subscribed_and_a_shipper_of_s3_log_files_only_deploys(string ingestionMode)
+    {
+        var s3Only = RenderedTemplate.Render($"IngestionMode={ingestionMode}", Buckets);
+
+        Assert.Empty(s3Only.OfType("AWS::Logs::SubscriptionFilter"));
+        Assert.Empty(s3Only.FailedRules);
+        Assert.Contains("S3ContinuationQueue", s3Only.OfType("AWS::SQS::Queue").Keys);
     }
 
     [Theory]
