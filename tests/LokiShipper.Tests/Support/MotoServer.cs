@@ -1,4 +1,3 @@
-using System.Diagnostics;
 
 namespace LokiShipper.Tests.Support;
 
@@ -21,8 +20,7 @@ public sealed class MotoServer : IAsyncLifetime
     public const string TokenParameterName = "/lokishipper/loki-token";
     public const string TokenValue = "token-from-ssm-9Zr";
 
-    private Process? _process;
-    private string _aws = "aws";
+    private MotoProcess? _moto;
 
     public Uri Endpoint { get; private set; } = null!;
     public string SecretArn { get; private set; } = null!;
@@ -53,74 +51,25 @@ public sealed class MotoServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var motoServer = ChildEnvironment.FindOnPath("moto_server");
-        var aws = ChildEnvironment.FindOnPath("aws");
-        List<string> missing = [];
-        if (motoServer is null)
+        Unavailable = MotoProcess.Unavailable("secrets", needsAwsCli: true);
+        if (Unavailable is not null)
         {
-            missing.Add("moto_server not found (pip install 'moto[server]')");
-        }
-
-        if (aws is null)
-        {
-            missing.Add("aws not found (the AWS CLI: pip install awscli, or AWS CLI v2 from https://aws.amazon.com/cli/)");
-        }
-
-        if (missing.Count > 0)
-        {
-            Unavailable = $"the secrets tests against moto need moto_server and the AWS CLI on PATH: {string.Join("; ", missing)}";
             return;
         }
 
-        _aws = aws!;
-        var port = ChildEnvironment.FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
-        var info = new ProcessStartInfo(motoServer!, ["-H", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {motoServer}");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await ChildEnvironment.WaitUntilListeningAsync(_process, port, TimeSpan.FromSeconds(30), () => motoServer!);
+        _moto = await MotoProcess.StartAsync();
+        Endpoint = _moto.Endpoint;
 
-        SecretArn = (await Aws("secretsmanager", "create-secret", "--name", SecretName, "--secret-string", SecretValue, "--query", "ARN", "--output", "text")).Trim();
-        await Aws("ssm", "put-parameter", "--name", ParameterName, "--type", "SecureString", "--value", ParameterValue);
-        await Aws("ssm", "put-parameter", "--name", TokenParameterName, "--type", "SecureString", "--value", TokenValue);
+        SecretArn = (await _moto.AwsAsync("secretsmanager", "create-secret", "--name", SecretName, "--secret-string", SecretValue, "--query", "ARN", "--output", "text")).Trim();
+        await _moto.AwsAsync("ssm", "put-parameter", "--name", ParameterName, "--type", "SecureString", "--value", ParameterValue);
+        await _moto.AwsAsync("ssm", "put-parameter", "--name", TokenParameterName, "--type", "SecureString", "--value", TokenValue);
     }
 
     public async Task DisposeAsync()
     {
-        if (_process is { HasExited: false })
+        if (_moto is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _moto.DisposeAsync();
         }
-
-        _process?.Dispose();
-    }
-
-    private async Task<string> Aws(params string[] args)
-    {
-        var info = new ProcessStartInfo(_aws, [$"--endpoint-url={Endpoint}", .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (name, value) in AwsEnvironment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {_aws}");
-        var output = process.StandardOutput.ReadToEndAsync(); // both at once: a full stderr pipe must not stall aws
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"aws {string.Join(' ', args.Take(2))} failed: {await error}");
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Amazon.Runtime;
 using LokiShipper.Onboarding.CloudWatchLogs;
 using LokiShipper.Tests.Support;
@@ -22,8 +20,7 @@ public sealed class MotoLogs : IAsyncLifetime
     public const string StreamName = "lokishipper-subscription";
 
     private readonly SocketsHttpHandler _handler = new();
-    private Process? _process;
-    private string _aws = "aws";
+    private MotoProcess? _moto;
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -43,42 +40,16 @@ public sealed class MotoLogs : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var motoServer = ChildEnvironment.FindOnPath("moto_server");
-        var aws = ChildEnvironment.FindOnPath("aws");
-        List<string> missing = [];
-        if (motoServer is null)
+        Unavailable = MotoProcess.Unavailable("CloudWatch Logs", needsAwsCli: true);
+        if (Unavailable is not null)
         {
-            missing.Add("moto_server not found (pip install 'moto[server]')");
-        }
-
-        if (aws is null)
-        {
-            missing.Add("aws not found (the AWS CLI: pip install awscli)");
-        }
-
-        if (missing.Count > 0)
-        {
-            Unavailable = $"the CloudWatch Logs tests against moto need moto_server and the AWS CLI on PATH: {string.Join("; ", missing)}";
             return;
         }
 
-        _aws = aws!;
-        var port = ChildEnvironment.FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
-        var info = new ProcessStartInfo(motoServer!, ["-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {motoServer}");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await ChildEnvironment.WaitUntilListeningAsync(_process, port, TimeSpan.FromSeconds(30), () => motoServer!);
+        _moto = await MotoProcess.StartAsync();
+        Endpoint = _moto.Endpoint;
 
-        await AwsAsync("kinesis", "create-stream", "--stream-name", StreamName, "--shard-count", "1");
+        await _moto.AwsAsync("kinesis", "create-stream", "--stream-name", StreamName, "--shard-count", "1");
     }
 
     /// <summary>Creates log groups with the AWS CLI, a few at a time (each CLI start takes about half a second).</summary>
@@ -90,7 +61,7 @@ public sealed class MotoLogs : IAsyncLifetime
             await gate.WaitAsync();
             try
             {
-                await AwsAsync("logs", "create-log-group", "--log-group-name", name);
+                await _moto!.AwsAsync("logs", "create-log-group", "--log-group-name", name);
             }
             finally
             {
@@ -106,32 +77,9 @@ public sealed class MotoLogs : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _handler.Dispose();
-        if (_process is { HasExited: false })
+        if (_moto is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _moto.DisposeAsync();
         }
-
-        _process?.Dispose();
-    }
-
-    private async Task<string> AwsAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo(_aws, [$"--endpoint-url={Endpoint}", .. args])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (name, value) in MotoServer.AwsEnvironment)
-        {
-            info.Environment[name] = value;
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {_aws}");
-        var output = process.StandardOutput.ReadToEndAsync(); // both at once: a full stderr pipe must not stall aws
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return process.ExitCode == 0 ? await output : throw new InvalidOperationException($"aws {string.Join(' ', args.Take(2))} failed: {await error}");
     }
 }

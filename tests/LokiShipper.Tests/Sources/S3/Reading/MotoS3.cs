@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Amazon.Runtime;
 using Amazon.S3;
 using LokiShipper.Tests.Support;
@@ -18,7 +16,7 @@ public sealed class MotoS3 : IAsyncLifetime
 {
     public const string Region = MotoServer.Region;
 
-    private Process? _process;
+    private MotoProcess? _moto;
 
     public Uri Endpoint { get; private set; } = null!;
 
@@ -39,27 +37,14 @@ public sealed class MotoS3 : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var motoServer = ChildEnvironment.FindOnPath("moto_server");
-        if (motoServer is null)
+        Unavailable = MotoProcess.Unavailable("S3", needsAwsCli: false);
+        if (Unavailable is not null)
         {
-            Unavailable = "the S3 tests against moto need moto_server on PATH: moto_server not found (pip install 'moto[server]')";
             return;
         }
 
-        var port = ChildEnvironment.FreePort();
-        Endpoint = new Uri($"http://127.0.0.1:{port}");
-        var info = new ProcessStartInfo(motoServer, ["-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {motoServer}");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-        await ChildEnvironment.WaitUntilListeningAsync(_process, port, TimeSpan.FromSeconds(30), () => motoServer);
+        _moto = await MotoProcess.StartAsync();
+        Endpoint = _moto.Endpoint;
 
         Client = new AmazonS3Client(Credentials, new AmazonS3Config
         {
@@ -72,12 +57,9 @@ public sealed class MotoS3 : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Client?.Dispose();
-        if (_process is { HasExited: false })
+        if (_moto is not null)
         {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+            await _moto.DisposeAsync();
         }
-
-        _process?.Dispose();
     }
 }
