@@ -21,7 +21,7 @@ namespace LokiShipper.Onboarding.CloudWatchLogs;
 /// on the injected <see cref="TimeProvider"/>, up to a bounded number of attempts; every other refusal fails at once
 /// as a <see cref="CloudWatchLogsException"/>.
 /// </remarks>
-internal sealed class CloudWatchLogsClient : IDisposable
+internal sealed class CloudWatchLogsClient : ICloudWatchLogs, IDisposable
 {
     public const int DefaultMaxAttempts = 5;
     private const string Service = "logs";

@@ -1,4 +1,6 @@
 using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
 using LokiShipper.Onboarding.CloudWatchLogs;
 using LokiShipper.Tests.Support;
 
@@ -18,16 +20,24 @@ public sealed class MotoLogs : IAsyncLifetime
 {
     public const string Region = MotoServer.Region;
     public const string StreamName = "lokishipper-subscription";
+    public const string RoleArn = "arn:aws:iam::123456789012:role/cwl-to-kinesis";
+
+    /// <summary>Where custom resource answers are PUT, as CloudFormation's pre-signed S3 URLs point into its own bucket.</summary>
+    public const string ResponseBucket = "cfn-responses";
 
     private readonly SocketsHttpHandler _handler = new();
     private MotoProcess? _moto;
 
     public Uri Endpoint { get; private set; } = null!;
 
-    public string StreamArn => $"arn:aws:kinesis:{Region}:123456789012:stream/{StreamName}";
+    public const string StreamArnValue = $"arn:aws:kinesis:{Region}:123456789012:stream/{StreamName}";
+
+    public string StreamArn => StreamArnValue;
 
     /// <summary>Why moto could not be started, or null.</summary>
     public string? Unavailable { get; private set; }
+
+    private AmazonS3Client? _s3;
 
     /// <summary>What moto accepts; never a real key.</summary>
     public static AWSCredentials Credentials { get; } = new BasicAWSCredentials("testing", "testing");
@@ -50,7 +60,30 @@ public sealed class MotoLogs : IAsyncLifetime
         Endpoint = _moto.Endpoint;
 
         await _moto.AwsAsync("kinesis", "create-stream", "--stream-name", StreamName, "--shard-count", "1");
+        _s3 = new AmazonS3Client(Credentials, new AmazonS3Config { ServiceURL = Endpoint.ToString(), AuthenticationRegion = Region, ForcePathStyle = true });
+        await _s3.PutBucketAsync(new PutBucketRequest { BucketName = ResponseBucket, BucketRegion = new S3Region(Region) });
     }
+
+    /// <summary>A pre-signed PUT URL for <paramref name="key"/>, like the <c>ResponseURL</c> CloudFormation sends.</summary>
+    public string ResponseUrl(string key) => _s3!.GetPreSignedURL(new GetPreSignedUrlRequest
+    {
+        BucketName = ResponseBucket,
+        Key = key,
+        Verb = HttpVerb.PUT,
+        Expires = DateTime.UtcNow.AddHours(2),
+        Protocol = Protocol.HTTP,
+    });
+
+    /// <summary>The answer PUT to <paramref name="key"/>, as CloudFormation reads it.</summary>
+    public async Task<string> ReadResponseAsync(string key)
+    {
+        using var answer = await _s3!.GetObjectAsync(ResponseBucket, key);
+        using var reader = new StreamReader(answer.ResponseStream);
+        return await reader.ReadToEndAsync();
+    }
+
+    /// <summary>Runs the AWS CLI against this moto.</summary>
+    public Task<string> AwsAsync(params string[] arguments) => _moto!.AwsAsync(arguments);
 
     /// <summary>Creates log groups with the AWS CLI, a few at a time (each CLI start takes about half a second).</summary>
     public async Task CreateLogGroupsAsync(IEnumerable<string> names)
@@ -76,6 +109,7 @@ public sealed class MotoLogs : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _s3?.Dispose();
         _handler.Dispose();
         if (_moto is not null)
         {
