@@ -4,6 +4,9 @@ using LokiShipper.Function;
 using LokiShipper.Labels;
 using LokiShipper.Loki;
 using LokiShipper.Loki.Encoders;
+using LokiShipper.Onboarding;
+using LokiShipper.Onboarding.CloudWatchLogs;
+using LokiShipper.Onboarding.CustomResources;
 using LokiShipper.Pipeline;
 using LokiShipper.Sources;
 using LokiShipper.Sources.CloudWatch;
@@ -102,6 +105,7 @@ internal static class Composition
     /// <param name="emitMetrics">Write the EMF metrics line after each summary (on Lambda).</param>
     /// <param name="s3Objects">Opens S3 objects; null = AWS, from the environment.</param>
     /// <param name="continuations">Takes the rest of S3 objects too large for one invocation; null = <c>S3_CONTINUATION_QUEUE_URL</c>.</param>
+    /// <param name="cloudWatchLogs">CloudWatch Logs for onboarding events; null = AWS, from the environment, made on the first such event.</param>
     public static ShipperFunction CreateFunction(
         ShipperOptions options,
         ShipperLog log,
@@ -110,10 +114,31 @@ internal static class Composition
         Stream? dryRunOutput = null,
         bool emitMetrics = true,
         Func<IS3Objects>? s3Objects = null,
-        Func<IContinuationQueue>? continuations = null)
+        Func<IContinuationQueue>? continuations = null,
+        Func<ICloudWatchLogs>? cloudWatchLogs = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return new ShipperFunction(CreatePipeline(options, CreateSink(options, log, time, httpHandler, dryRunOutput), time, s3Objects, continuations), log, time, options.FunctionName, emitMetrics);
+        return new ShipperFunction(
+            CreatePipeline(options, CreateSink(options, log, time, httpHandler, dryRunOutput), time, s3Objects, continuations),
+            log,
+            time,
+            options.FunctionName,
+            emitMetrics,
+            CreateOnboarding(options, time, cloudWatchLogs));
+    }
+
+    /// <summary>
+    /// The handler of custom resource requests and <c>CreateLogGroup</c> events. Its clients are made when the first
+    /// such event comes, so log-shipping invocations never pay for them.
+    /// </summary>
+    public static OnboardingHandler CreateOnboarding(ShipperOptions options, TimeProvider time, Func<ICloudWatchLogs>? cloudWatchLogs = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        cloudWatchLogs ??= () => CloudWatchLogsClient.FromEnvironment(new SocketsHttpHandler { UseCookies = false }, time);
+        var logLocation = Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_STREAM_NAME") is { Length: > 0 } stream && options.OwnLogGroup is { } group
+            ? $"{group} {stream}"
+            : null;
+        return new OnboardingHandler(options.Onboarding, cloudWatchLogs, new CustomResourceResponder(new SocketsHttpHandler { UseCookies = false }, time), time, logLocation);
     }
 
     /// <summary>The Loki sink, or the dry run's when <c>WRITE_ADDRESS</c> is unset.</summary>

@@ -2,6 +2,7 @@ using LokiShipper.Diagnostics;
 using LokiShipper.Labels;
 using LokiShipper.Loki;
 using LokiShipper.Loki.Encoders;
+using LokiShipper.Onboarding;
 using LokiShipper.Pipeline;
 using LokiShipper.Sources;
 using LokiShipper.Sources.S3;
@@ -77,6 +78,9 @@ internal sealed record ShipperOptions
 
     /// <summary>The function's name (<c>AWS_LAMBDA_FUNCTION_NAME</c>), the dimension of the EMF metrics.</summary>
     public string? FunctionName { get; init; }
+
+    /// <summary>What <c>CreateLogGroup</c> events lead to: subscribing new groups, setting their retention (<c>SUBSCRIPTION_SCOPE</c>, ...).</summary>
+    public OnboardingOptions Onboarding { get; init; } = OnboardingOptions.None;
 
     /// <summary>lambda-promtail variables that were set but have no effect here (reported once at cold start).</summary>
     public IReadOnlyList<string> IgnoredVariables { get; init; } = [];

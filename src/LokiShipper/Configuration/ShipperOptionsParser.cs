@@ -3,6 +3,7 @@ using LokiShipper.Diagnostics;
 using LokiShipper.Labels;
 using LokiShipper.Loki;
 using LokiShipper.Loki.Encoders;
+using LokiShipper.Onboarding;
 using LokiShipper.Pipeline;
 using LokiShipper.Sources.S3.Formats;
 
@@ -129,6 +130,7 @@ internal static class ShipperOptionsParser
             AwsRegion = Get("AWS_REGION"),
             OwnLogGroup = Get("AWS_LAMBDA_LOG_GROUP_NAME"),
             FunctionName = Get("AWS_LAMBDA_FUNCTION_NAME"),
+            Onboarding = OnboardingOptionsParser.Parse(Get, OnboardingSettingNames.Environment, problems),
         };
 
         if (Get(RelabelConfigs) is not null)
