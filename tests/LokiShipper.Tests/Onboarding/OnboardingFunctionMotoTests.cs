@@ -17,7 +17,7 @@ namespace LokiShipper.Tests.Onboarding;
 /// </summary>
 public sealed class OnboardingFunctionMotoTests(MotoLogs moto) : IClassFixture<MotoLogs>
 {
-    private const string FilterName = "loki-shipper-to-kinesis";
+    private const string FilterName = OnboardingTestEvents.FilterName;
 
     private readonly StringWriter _log = new();
 
@@ -29,59 +29,14 @@ public sealed class OnboardingFunctionMotoTests(MotoLogs moto) : IClassFixture<M
 
     private static InvocationContext Context(TimeSpan? left = null) => new("req-1", DateTimeOffset.UtcNow + (left ?? TimeSpan.FromMinutes(5)));
 
-    private static Dictionary<string, string> Environment(string prefix) => new(StringComparer.Ordinal)
-    {
-        ["SUBSCRIPTION_SCOPE"] = "prefixes",
-        ["LOG_GROUP_PREFIXES"] = prefix,
-        ["EXCLUDED_LOG_GROUPS"] = prefix + "excluded",
-        ["AWS_LAMBDA_LOG_GROUP_NAME"] = prefix + "loki-shipper",
-        ["SUBSCRIPTION_FILTER_NAME"] = FilterName,
-        ["SUBSCRIPTION_DESTINATION_ARN"] = MotoLogs.StreamArnValue,
-        ["SUBSCRIPTION_ROLE_ARN"] = MotoLogs.RoleArn,
-        ["RETENTION_IN_DAYS"] = "30",
-    };
+    private static Dictionary<string, string> Environment(string prefix) => OnboardingTestEvents.Environment(prefix);
 
-    private static byte[] CreatedEvent(string logGroup)
-    {
-        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "onboarding", "create-log-group.json")))!;
-        node["detail"]!["requestParameters"]!["logGroupName"] = logGroup;
-        return Encoding.UTF8.GetBytes(node.ToJsonString());
-    }
+    private static byte[] CreatedEvent(string logGroup) => OnboardingTestEvents.Created(logGroup);
 
-    private byte[] CustomResource(string type, string key, JsonObject properties, JsonObject? old = null)
-    {
-        var node = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "onboarding", "custom-resource-create.json")))!;
-        node["RequestType"] = type;
-        node["ResponseURL"] = moto.ResponseUrl(key);
-        node["ResourceProperties"] = properties;
-        if (type != "Create")
-        {
-            node["PhysicalResourceId"] = "loki-shipper-LogGroupOnboarding";
-        }
+    private byte[] CustomResource(string type, string key, JsonObject properties, JsonObject? old = null) =>
+        OnboardingTestEvents.CustomResource(type, moto.ResponseUrl(key), properties, old);
 
-        if (old is not null)
-        {
-            node["OldResourceProperties"] = old;
-        }
-
-        return Encoding.UTF8.GetBytes(node.ToJsonString());
-    }
-
-    private static JsonObject Properties(string prefix, string retention = "0") => new()
-    {
-        ["ServiceToken"] = "arn:aws:lambda:eu-west-1:123456789012:function:loki-shipper",
-        ["Scope"] = "prefixes",
-        ["LogGroupNames"] = new JsonArray(""),
-        ["LogGroupPrefixes"] = new JsonArray(prefix),
-        ["ExcludedLogGroups"] = new JsonArray(""),
-        ["ShipperLogGroup"] = prefix + "loki-shipper",
-        ["FilterName"] = FilterName,
-        ["FilterPattern"] = "",
-        ["DestinationArn"] = MotoLogs.StreamArnValue,
-        ["RoleArn"] = MotoLogs.RoleArn,
-        ["RetentionInDays"] = retention,
-        ["LowerLongerRetention"] = "false",
-    };
+    private static JsonObject Properties(string prefix, string retention = "0") => OnboardingTestEvents.Properties(prefix, retention);
 
     private async Task<JsonElement> AnswerAsync(string key)
     {
