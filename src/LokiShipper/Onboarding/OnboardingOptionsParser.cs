@@ -67,7 +67,7 @@ internal static class OnboardingOptionsParser
 
         return new OnboardingOptions(
             scope,
-            List(Get(names.LogGroupNames)),
+            names.LogGroupNames is null ? [] : List(Get(names.LogGroupNames)),
             prefixes,
             List(Get(names.Excluded)),
             Get(names.ShipperLogGroup),

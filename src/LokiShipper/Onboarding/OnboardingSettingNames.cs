@@ -1,12 +1,12 @@
 namespace LokiShipper.Onboarding;
 
 /// <summary>
-/// What each onboarding setting is called where it is read, so that a bad value is reported under the name the user
+/// What each onboarding setting is called where it is read (null: not read there), so that a bad value is reported under the name the user
 /// wrote: environment variables for <c>CreateLogGroup</c> events, the custom resource's properties for the sweep.
 /// </summary>
 internal sealed record OnboardingSettingNames(
     string Scope,
-    string LogGroupNames,
+    string? LogGroupNames,
     string Prefixes,
     string Excluded,
     string ShipperLogGroup,
@@ -20,7 +20,7 @@ internal sealed record OnboardingSettingNames(
     /// <summary>The function's environment, as template.yaml sets it.</summary>
     public static OnboardingSettingNames Environment { get; } = new(
         "SUBSCRIPTION_SCOPE",
-        "LOG_GROUP_NAMES",
+        null, // list scope's groups matter only to the sweep; a CreateLogGroup event never concerns them
         "LOG_GROUP_PREFIXES",
         "EXCLUDED_LOG_GROUPS",
         "AWS_LAMBDA_LOG_GROUP_NAME",
