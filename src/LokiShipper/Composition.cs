@@ -8,6 +8,7 @@ using LokiShipper.Onboarding;
 using LokiShipper.Onboarding.CloudWatchLogs;
 using LokiShipper.Onboarding.CustomResources;
 using LokiShipper.Pipeline;
+using LokiShipper.Processing;
 using LokiShipper.Sources;
 using LokiShipper.Sources.CloudWatch;
 using LokiShipper.Sources.Kinesis;
@@ -92,7 +93,7 @@ internal static class Composition
     {
         ArgumentNullException.ThrowIfNull(options);
         var pipeline = options.PipelineSlice();
-        var mapper = new RecordMapper(new StreamLabeler(options.LabelsSlice()), pipeline.MaxLineSize);
+        var mapper = new RecordMapper(new StreamLabeler(options.LabelsSlice()), pipeline.MaxLineSize, LineProcessor.Create(options.Processing));
         var pacer = new PushPacer(pipeline.StreamRate ?? RateLimit.Off, pipeline.IngestionRate ?? RateLimit.Off, time);
         return new ShipperPipeline(CreateRouter(options.SourcesSlice(), options.S3Slice(), s3Objects, continuations), mapper, sink, pipeline, time, pacer);
     }

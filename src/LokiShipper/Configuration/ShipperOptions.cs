@@ -4,6 +4,7 @@ using LokiShipper.Loki;
 using LokiShipper.Loki.Encoders;
 using LokiShipper.Onboarding;
 using LokiShipper.Pipeline;
+using LokiShipper.Processing;
 using LokiShipper.Sources;
 using LokiShipper.Sources.S3;
 using LokiShipper.Sources.S3.Formats;
@@ -78,6 +79,9 @@ internal sealed record ShipperOptions
 
     /// <summary>The function's name (<c>AWS_LAMBDA_FUNCTION_NAME</c>), the dimension of the EMF metrics.</summary>
     public string? FunctionName { get; init; }
+
+    /// <summary>What is done to lines before they are batched: filter, Lambda metadata, FireLens unwrapping (<c>MAX_LINE_SIZE</c> included).</summary>
+    public ProcessingOptions Processing { get; init; } = ProcessingOptions.Off;
 
     /// <summary>What <c>CreateLogGroup</c> events lead to: subscribing new groups, setting their retention (<c>SUBSCRIPTION_SCOPE</c>, ...).</summary>
     public OnboardingOptions Onboarding { get; init; } = OnboardingOptions.None;

@@ -4,6 +4,7 @@ using LokiShipper.Labels;
 using LokiShipper.Loki;
 using LokiShipper.Loki.Encoders;
 using LokiShipper.Onboarding;
+using LokiShipper.Processing;
 using LokiShipper.Pipeline;
 using LokiShipper.Sources.S3.Formats;
 
@@ -97,6 +98,22 @@ internal static class ShipperOptionsParser
             problems.Add(ex.Message);
         }
 
+        // Lambda metadata and FireLens unwrapping change what a stream holds: on by default in the readable scheme only,
+        // so the lambda-promtail scheme stores exactly what lambda-promtail stores unless asked.
+        var readableDefault = scheme == LabelScheme.Readable;
+        var processing = new ProcessingOptions(
+            Get("INCLUDE_PATTERN") is { } include ? SafeRegex.Compile(include, "INCLUDE_PATTERN", problems) : null,
+            Get("EXCLUDE_PATTERN") is { } exclude ? SafeRegex.Compile(exclude, "EXCLUDE_PATTERN", problems) : null,
+            ParseBool(Get("LAMBDA_METADATA"), "LAMBDA_METADATA", readableDefault, problems),
+            Get("LAMBDA_PLATFORM_LINES")?.ToLowerInvariant() switch
+            {
+                null or "keep" => false,
+                "drop" => true,
+                _ => Problem(problems, "LAMBDA_PLATFORM_LINES must be 'keep' or 'drop'", false),
+            },
+            ParseBool(Get("FIRELENS_UNWRAP"), "FIRELENS_UNWRAP", readableDefault, problems),
+            maxLineSize);
+
         var options = new ShipperOptions
         {
             WriteAddress = writeAddress,
@@ -131,6 +148,7 @@ internal static class ShipperOptionsParser
             OwnLogGroup = Get("AWS_LAMBDA_LOG_GROUP_NAME"),
             FunctionName = Get("AWS_LAMBDA_FUNCTION_NAME"),
             Onboarding = OnboardingOptionsParser.Parse(Get, OnboardingSettingNames.Environment, problems),
+            Processing = processing,
         };
 
         if (Get(RelabelConfigs) is not null)

@@ -19,6 +19,8 @@ internal static class EmbeddedMetrics
         ("EntriesDropped", "Count", s => s.EntriesDropped),
         ("EntriesFailed", "Count", s => s.EntriesFailed),
         ("MetadataDropped", "Count", s => s.MetadataDropped),
+        ("LinesRedacted", "Count", s => s.LinesRedacted),
+        ("LinesJoined", "Count", s => s.LinesJoined),
         ("InvalidRecords", "Count", s => s.InvalidItems), // SQS messages or Kinesis records that could not be read
         ("Retries", "Count", s => s.Retries),
         ("BytesSent", "Bytes", s => s.BytesSent),

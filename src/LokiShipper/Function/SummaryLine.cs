@@ -5,7 +5,8 @@ namespace LokiShipper.Function;
 
 /// <summary>
 /// The summary line: an invocation's outcome as one JSON object, logged after every invocation and answered to a
-/// local invoke. Every entry that came in appears in exactly one of pushed, rejected, dropped and failed.
+/// local invoke. Every entry that came in appears in exactly one of pushed, rejected, dropped and failed, or was joined
+/// onto the line before it (multiline).
 /// </summary>
 internal static class SummaryLine
 {
@@ -39,6 +40,15 @@ internal static class SummaryLine
         writer.WriteNumber("entries_failed", outcome.EntriesFailed);
         writer.WriteNumber("metadata_dropped", outcome.MetadataDropped);
         writer.WriteNumber("lines_truncated", outcome.LinesTruncated);
+        if (outcome.LinesRedacted > 0)
+        {
+            writer.WriteNumber("lines_redacted", outcome.LinesRedacted);
+        }
+
+        if (outcome.LinesJoined > 0)
+        {
+            writer.WriteNumber("lines_joined", outcome.LinesJoined);
+        }
         writer.WriteNumber("batches", outcome.Batches);
         if (outcome.FailedBatches.Count > 0)
         {

@@ -28,6 +28,15 @@ internal sealed record InvocationOutcome
 
     public int LinesTruncated { get; init; }
 
+    /// <summary>Entries a redaction rule changed before they left the function.</summary>
+    public int LinesRedacted { get; init; }
+
+    /// <summary>
+    /// Lines joined onto the line before them (multiline): counted in <see cref="EntriesIn"/> but not entries of their
+    /// own, so entries in = pushed + rejected + dropped + failed + joined.
+    /// </summary>
+    public int LinesJoined { get; init; }
+
     /// <summary>Entries stored without their structured metadata, because Loki does not accept it (they are also in <see cref="EntriesPushed"/>).</summary>
     public int MetadataDropped { get; init; }
 

@@ -13,6 +13,8 @@ internal sealed class OutcomeTally
     private int _entriesPushed;
     private int _entriesFailed;
     private int _linesTruncated;
+    private int _linesRedacted;
+    private int _linesJoined;
     private int _metadataDropped;
     private int _verificationPushes;
     private int _batches;
@@ -31,6 +33,19 @@ internal sealed class OutcomeTally
     public void DropItem(string reason) => Add(_droppedItems, reason, 1);
 
     public void Truncated(int lines) => _linesTruncated += lines;
+
+    /// <summary>What mapping did to a record's lines: cut, redacted, joined, dropped on purpose.</summary>
+    public void Lines(LineCounts counts)
+    {
+        ArgumentNullException.ThrowIfNull(counts);
+        _linesTruncated += counts.Truncated;
+        _linesRedacted += counts.Redacted;
+        _linesJoined += counts.Joined;
+        foreach (var (reason, lines) in counts.Dropped)
+        {
+            Add(_dropped, reason, lines);
+        }
+    }
 
     public void InvalidItem() => _invalidItems++;
 
@@ -86,6 +101,8 @@ internal sealed class OutcomeTally
         Dropped = new SortedDictionary<string, int>(_dropped, StringComparer.Ordinal),
         DroppedItems = new SortedDictionary<string, int>(_droppedItems, StringComparer.Ordinal),
         LinesTruncated = _linesTruncated,
+        LinesRedacted = _linesRedacted,
+        LinesJoined = _linesJoined,
         MetadataDropped = _metadataDropped,
         VerificationPushes = _verificationPushes,
         Batches = _batches,

@@ -173,7 +173,9 @@ internal sealed class ShipperPipeline
                 continue;
             }
 
-            tally.Truncated(record.LinesTruncated + _mapper.Map(record, index, batcher));
+            var counts = new LineCounts { Truncated = record.LinesTruncated };
+            _mapper.Map(record, index, batcher, counts);
+            tally.Lines(counts);
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class EmbeddedMetricsTests : FunctionAgainstReceiver
         Assert.Equal("LokiShipper", directive.GetProperty("Namespace").GetString());
         Assert.Equal(["FunctionName"], directive.GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()));
         Assert.Equal(
-            ["EntriesIn", "EntriesPushed", "EntriesRejected", "EntriesDropped", "EntriesFailed", "MetadataDropped", "InvalidRecords", "Retries", "BytesSent", "PushLatency"],
+            ["EntriesIn", "EntriesPushed", "EntriesRejected", "EntriesDropped", "EntriesFailed", "MetadataDropped", "LinesRedacted", "LinesJoined", "InvalidRecords", "Retries", "BytesSent", "PushLatency"],
             directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()));
         Assert.Equal("lokishipper-shipper", emf.GetProperty("FunctionName").GetString());
         Assert.Equal(2, emf.GetProperty("EntriesIn").GetInt32());
