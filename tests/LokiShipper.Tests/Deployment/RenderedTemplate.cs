@@ -1,14 +1,17 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using LokiShipper.Tests.Support;
 
 namespace LokiShipper.Tests.Deployment;
 
 /// <summary>
-/// template.yaml as CloudFormation would create it from given parameter values: <c>Fn::ForEach</c> loops expanded
-/// (as the <c>AWS::LanguageExtensions</c> transform does), conditions and rules evaluated, resources and outputs whose
-/// condition is false left out, <c>Fn::If</c> decided, <c>AWS::NoValue</c> removed, and <c>Ref</c>, <c>Fn::Sub</c>,
-/// <c>Fn::Join</c>, <c>Fn::Split</c> and <c>Fn::Select</c> worked out where they name parameters and pseudo parameters.
-/// What only exists once deployed (<c>Ref</c> to a resource, <c>Fn::GetAtt</c>) stays as it is written.
+/// template.yaml (or deploy/spoke.yaml) as CloudFormation would create it from given parameter values: <c>Fn::ForEach</c>
+/// loops expanded (as the <c>AWS::LanguageExtensions</c> transform does), conditions and rules evaluated, resources and
+/// outputs whose condition is false left out, <c>Fn::If</c> decided, <c>AWS::NoValue</c> removed, and <c>Ref</c>,
+/// <c>Fn::Sub</c>, <c>Fn::Join</c>, <c>Fn::Split</c>, <c>Fn::Select</c> and <c>Fn::ToJsonString</c> worked out where
+/// they name parameters and pseudo parameters. What only exists once deployed (<c>Ref</c> to a resource,
+/// <c>Fn::GetAtt</c>) stays as it is written, and so does a <c>Fn::ToJsonString</c> of something that holds it.
 /// </summary>
 /// <remarks>
 /// Only the functions the template uses are evaluated; any other is left as written, so a test that expects a value
@@ -87,9 +90,68 @@ internal sealed partial class RenderedTemplate
 
     public bool IsTrue(string condition) => _conditions[condition];
 
-    /// <summary>The template rendered with the defaults, and <paramref name="values"/> (name=value) for the rest.</summary>
-    public static RenderedTemplate Render(params string[] values) =>
-        new(CloudFormationTemplate.Load(), values.Select(v => v.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal));
+    /// <summary>template.yaml rendered with the defaults, and <paramref name="values"/> (name=value) for the rest.</summary>
+    public static RenderedTemplate Render(params string[] values) => RenderFile("template.yaml", values);
+
+    /// <summary>A template of the repository (e.g. <c>deploy/spoke.yaml</c>) rendered like <see cref="Render(string[])"/>.</summary>
+    public static RenderedTemplate RenderFile(string relativePath, params string[] values) =>
+        new(CloudFormationTemplate.Load(relativePath), values.Select(v => v.Split('=', 2)).ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal));
+
+    /// <summary>
+    /// This rendering as a template of its own, in JSON, for cfn-lint: the resources and outputs that would be created,
+    /// without their (decided) conditions, under the transforms still needed - SAM's, and <c>AWS::LanguageExtensions</c>
+    /// while a <c>Fn::ToJsonString</c> is left. A <c>DependsOn</c> or reference to a resource that this combination does
+    /// not create stays, for the linter to find.
+    /// </summary>
+    public string ToTemplateJson()
+    {
+        static Dictionary<string, object?> WithoutCondition(object? entry) =>
+            ((Dictionary<string, object?>)entry!).Where(pair => pair.Key != "Condition").ToDictionary(StringComparer.Ordinal);
+
+        var resources = Resources.ToDictionary(pair => pair.Key, pair => (object?)WithoutCondition(pair.Value), StringComparer.Ordinal);
+        var outputs = Outputs.ToDictionary(pair => pair.Key, pair => (object?)WithoutCondition(pair.Value), StringComparer.Ordinal);
+        var needsLanguageExtensions = CloudFormationTemplate.Descendants(new List<object?> { resources, outputs })
+            .OfType<Dictionary<string, object?>>()
+            .Any(map => map.ContainsKey("Fn::ToJsonString"));
+        var transforms = CloudFormationTemplate.AsList(_template.Root.GetValueOrDefault("Transform"))
+            .OfType<string>()
+            .Where(transform => transform != "AWS::LanguageExtensions" || needsLanguageExtensions)
+            .ToList();
+
+        var template = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["AWSTemplateFormatVersion"] = "2010-09-09",
+            ["Description"] = _template.Root.GetValueOrDefault("Description"),
+        };
+        if (transforms.Count > 0)
+        {
+            template["Transform"] = transforms;
+        }
+
+        template["Resources"] = resources;
+        if (outputs.Count > 0)
+        {
+            template["Outputs"] = outputs;
+        }
+
+        return JsonSerializer.Serialize(Typed(template), JsonText);
+    }
+
+    /// <summary>
+    /// Numbers and booleans back as JSON numbers and booleans: YAML reads a plain <c>10</c> or <c>true</c> as one, the
+    /// loader here keeps every scalar as text, and SAM checks the types of what it translates. Text that would not come
+    /// back the same (<c>007</c>) stays text.
+    /// </summary>
+    private static object? Typed(object? node) => node switch
+    {
+        "true" => true,
+        "false" => false,
+        string text when long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            && number.ToString(System.Globalization.CultureInfo.InvariantCulture) == text => number,
+        Dictionary<string, object?> map => map.ToDictionary(pair => pair.Key, pair => Typed(pair.Value), StringComparer.Ordinal),
+        List<object?> list => list.Select(Typed).ToList(),
+        _ => node,
+    };
 
     public Dictionary<string, object?> Resource(string logicalId) =>
         Resources.TryGetValue(logicalId, out var resource)
@@ -247,18 +309,23 @@ internal sealed partial class RenderedTemplate
                 return Resolve(Condition((string)arguments![0]!) ? arguments[1] : arguments[2]);
             case "Fn::Sub":
                 var (text, variables) = argument is string s ? (s, new Dictionary<string, object?>()) : ((string)arguments![0]!, (Dictionary<string, object?>)arguments[1]!);
-                return SubVariable().Replace(text, match =>
+                var substituted = SubVariable().Replace(text, match =>
                 {
                     var variable = match.Groups[1].Value;
                     var replacement = variables.TryGetValue(variable, out var given) ? Resolve(given) : _parameters.GetValueOrDefault(variable);
                     return replacement as string ?? match.Value; // ${Resource.Attribute}: known once deployed
                 });
+                return SubVariable().IsMatch(substituted)
+                    ? new Dictionary<string, object?>(StringComparer.Ordinal) { [name] = substituted } // the rest once deployed
+                    : substituted;
             case "Fn::Join" when Resolve(arguments![1]) is List<object?> parts && parts.All(part => part is string):
                 return string.Join((string)arguments[0]!, parts);
             case "Fn::Split" when Resolve(arguments![1]) is string joined:
                 return joined.Split((string)arguments[0]!).Select(part => (object?)part).ToList();
             case "Fn::Select" when Resolve(arguments![1]) is List<object?> items:
                 return items[int.Parse((string)Resolve(arguments[0])!, System.Globalization.CultureInfo.InvariantCulture)];
+            case "Fn::ToJsonString" when Resolve(argument) is var value && !HoldsFunction(value):
+                return JsonSerializer.Serialize(value, JsonText);
             case "Condition":
                 return Condition((string)argument!);
             default:
@@ -266,6 +333,14 @@ internal sealed partial class RenderedTemplate
                 return new Dictionary<string, object?>(StringComparer.Ordinal) { [name] = argument is string ? argument : Resolve(argument) };
         }
     }
+
+    /// <summary>Whether a resolved value still holds a function (known once deployed, e.g. <c>Fn::GetAtt</c>).</summary>
+    private static bool HoldsFunction(object? value) =>
+        CloudFormationTemplate.Descendants(value).OfType<Dictionary<string, object?>>()
+            .Any(map => map.Count == 1 && map.Keys.Single() is var key && (key is "Ref" or "Condition" || key.StartsWith("Fn::", StringComparison.Ordinal)));
+
+    /// <summary>JSON as CloudFormation writes it: compact, nothing escaped that JSON does not require.</summary>
+    private static readonly JsonSerializerOptions JsonText = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [GeneratedRegex(@"\$\{([A-Za-z0-9_:.]+)\}")]
     private static partial Regex SubVariable();

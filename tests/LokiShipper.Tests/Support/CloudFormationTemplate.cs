@@ -22,7 +22,10 @@ public sealed partial class CloudFormationTemplate
     public Dictionary<string, object?> Rules => Section("Rules");
 
     /// <summary>The repository's template.yaml, as copied next to the tests.</summary>
-    public static CloudFormationTemplate Load() => Parse(File.ReadAllText(RepoFiles.Path("template.yaml")));
+    public static CloudFormationTemplate Load() => Load("template.yaml");
+
+    /// <summary>A template of the repository (e.g. <c>deploy/spoke.yaml</c>), as copied next to the tests.</summary>
+    public static CloudFormationTemplate Load(string relativePath) => Parse(File.ReadAllText(RepoFiles.Path(relativePath)));
 
     public static CloudFormationTemplate Parse(string yaml)
     {
