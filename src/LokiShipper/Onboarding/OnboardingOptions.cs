@@ -62,6 +62,23 @@ internal sealed record OnboardingOptions(
         };
     }
 
+    /// <summary>Equal settings: the lists compared item by item (a record compares them by reference).</summary>
+    public bool Equals(OnboardingOptions? other) =>
+        other is not null
+        && Scope == other.Scope
+        && LogGroupNames.SequenceEqual(other.LogGroupNames, StringComparer.Ordinal)
+        && Prefixes.SequenceEqual(other.Prefixes, StringComparer.Ordinal)
+        && Excluded.SequenceEqual(other.Excluded, StringComparer.Ordinal)
+        && ShipperLogGroup == other.ShipperLogGroup
+        && FilterName == other.FilterName
+        && FilterPattern == other.FilterPattern
+        && DestinationArn == other.DestinationArn
+        && RoleArn == other.RoleArn
+        && RetentionInDays == other.RetentionInDays
+        && LowerLongerRetention == other.LowerLongerRetention;
+
+    public override int GetHashCode() => HashCode.Combine(Scope, Prefixes.Count, FilterName, DestinationArn, RetentionInDays);
+
     /// <summary>
     /// Whether a group's filter is the one these options create: the stack's filter name and destination. Only such a
     /// filter is ever removed.

@@ -171,7 +171,7 @@ public partial class TemplateTests
             values.AddRange(new[] { "MinValue", "MaxValue" }.Select(bound => parameter.GetValueOrDefault(bound)).OfType<string>());
             foreach (var value in values)
             {
-                var exception = Record.Exception(() => TestOptions.From(("WRITE_ADDRESS", "https://loki.example.com"), (variable, value)));
+                var exception = Record.Exception(() => TestOptions.From([("WRITE_ADDRESS", "https://loki.example.com"), (variable, value), .. NeededWith(variable, value)]));
                 Assert.True(exception is null, $"{variable}={value} is allowed by the template but the function refuses it: {exception?.Message}");
                 checkedValues++;
             }
@@ -179,6 +179,21 @@ public partial class TemplateTests
 
         Assert.True(checkedValues >= 20, $"only {checkedValues} values checked");
     }
+
+    /// <summary>
+    /// What a value needs beside it, as the template's rules require (prefix scope: LogGroupPrefixes) and the stack
+    /// sets (the filter name and destination).
+    /// </summary>
+    private static (string, string)[] NeededWith(string variable, string value) => (variable, value) switch
+    {
+        ("SUBSCRIPTION_SCOPE", "prefixes") =>
+        [
+            ("LOG_GROUP_PREFIXES", "/aws/lambda/"),
+            ("SUBSCRIPTION_FILTER_NAME", "loki-shipper-to-loki"),
+            ("SUBSCRIPTION_DESTINATION_ARN", "arn:aws:lambda:eu-west-1:111122223333:function:loki-shipper"),
+        ],
+        _ => [],
+    };
 
     [Fact]
     public void Every_parameter_is_used_and_shown_in_a_parameter_group()
