@@ -75,7 +75,7 @@ public sealed class Payload
     }
 
     /// <summary>The loghub sample: the copy in the test project, found from wherever BenchmarkDotNet runs us.</summary>
-    private static string Loghub(string file)
+    internal static string Loghub(string file)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
