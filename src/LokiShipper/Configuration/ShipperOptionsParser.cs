@@ -5,6 +5,7 @@ using LokiShipper.Loki;
 using LokiShipper.Loki.Encoders;
 using LokiShipper.Onboarding;
 using LokiShipper.Processing;
+using LokiShipper.Processing.Multiline;
 using LokiShipper.Pipeline;
 using LokiShipper.Sources.S3.Formats;
 
@@ -112,7 +113,8 @@ internal static class ShipperOptionsParser
                 _ => Problem(problems, "LAMBDA_PLATFORM_LINES must be 'keep' or 'drop'", false),
             },
             ParseBool(Get("FIRELENS_UNWRAP"), "FIRELENS_UNWRAP", readableDefault, problems),
-            maxLineSize);
+            maxLineSize,
+            MultilineOptionsParser.Parse(Get("MULTILINE"), Get("MULTILINE_MAX_LINES"), maxLineSize, problems));
 
         var options = new ShipperOptions
         {

@@ -3,11 +3,13 @@ using LokiShipper.Loki;
 using LokiShipper.Pipeline;
 using LokiShipper.Processing.FireLens;
 using LokiShipper.Processing.Lambda;
+using LokiShipper.Processing.Multiline;
 
 namespace LokiShipper.Processing;
 
 /// <summary>
-/// The line stage, for every source alike, in this order for each line: FireLens records unwrapped → Lambda lines
+/// The line stage, for every source alike: a record's continuation lines joined (multiline), then for each line:
+/// FireLens records unwrapped → Lambda lines
 /// understood (level and request id as metadata; platform lines dropped when asked) → include/exclude filter → cut to
 /// <c>MAX_LINE_SIZE</c>. Lines dropped on purpose are counted by reason (<c>platform</c>, <c>excluded</c>,
 /// <c>not_included</c>).
@@ -20,10 +22,12 @@ internal sealed class LineProcessor : ILineProcessor
 
     private readonly ProcessingOptions _options;
     private readonly LineFilter? _filter;
+    private readonly MultilineJoiner? _joiner;
 
     private LineProcessor(ProcessingOptions options)
     {
         _options = options;
+        _joiner = MultilineJoiner.Create(options.Multiline);
         _filter = options.Include is null && options.Exclude is null ? null : new LineFilter(options.Include, options.Exclude);
     }
 
@@ -38,6 +42,12 @@ internal sealed class LineProcessor : ILineProcessor
     {
         ArgumentNullException.ThrowIfNull(batcher);
         ArgumentNullException.ThrowIfNull(counts);
+        if (_joiner is not null)
+        {
+            lines = _joiner.Join(lines, out var joined);
+            counts.Joined += joined;
+        }
+
         var entryMetadata = new EntryMetadata(metadata);
         var fields = new (string Name, ReadOnlyMemory<byte> Value)[2 + FireLensRecord.MetadataNames.Length];
         var fireLens = new ReadOnlyMemory<byte>[FireLensRecord.MetadataNames.Length];

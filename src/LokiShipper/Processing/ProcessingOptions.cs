@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using LokiShipper.Processing.Multiline;
 
 namespace LokiShipper.Processing;
 
@@ -9,16 +10,20 @@ namespace LokiShipper.Processing;
 /// <param name="DropPlatformLines"><c>LAMBDA_PLATFORM_LINES=drop</c>: START, END, REPORT and <c>platform.*</c> lines are dropped.</param>
 /// <param name="FireLensUnwrap"><c>FIRELENS_UNWRAP</c>: FireLens records ship their <c>log</c> with the rest as metadata.</param>
 /// <param name="MaxLineSize"><c>MAX_LINE_SIZE</c>: longest line in UTF-8 bytes; 0 = no limit.</param>
+/// <param name="Multiline"><c>MULTILINE</c>, <c>MULTILINE_MAX_LINES</c>: continuation lines joined onto the line they continue.</param>
 internal sealed record ProcessingOptions(
     Regex? Include,
     Regex? Exclude,
     bool LambdaMetadata,
     bool DropPlatformLines,
     bool FireLensUnwrap,
-    int MaxLineSize)
+    int MaxLineSize,
+    MultilineOptions Multiline)
 {
-    public static ProcessingOptions Off { get; } = new(null, null, false, false, false, 0);
+    public static ProcessingOptions Off { get; } = new(null, null, false, false, false, 0, MultilineOptions.Off);
 
     /// <summary>Nothing to do: the mapper's direct path ships lines as read.</summary>
-    public bool IsOff => Include is null && Exclude is null && !LambdaMetadata && !DropPlatformLines && !FireLensUnwrap;
+    public bool IsOff =>
+        Include is null && Exclude is null && !LambdaMetadata && !DropPlatformLines && !FireLensUnwrap
+        && Multiline.Mode == MultilineMode.Off;
 }

@@ -32,6 +32,21 @@ internal static class LambdaLines
         };
     }
 
+    /// <summary>
+    /// One of the lines the Lambda platform writes around an invocation (<c>START</c>, <c>END</c>, <c>REPORT</c>,
+    /// <c>INIT_…</c>, ...): they mark where one invocation's output ends, so multiline joining never carries a trace
+    /// across them.
+    /// </summary>
+    public static bool IsPlatformLine(ReadOnlySpan<byte> line) =>
+        line.Length > 0 && line[0] is (byte)'S' or (byte)'E' or (byte)'R' or (byte)'I' or (byte)'T' && ReadPlatform(line).IsPlatform;
+
+    /// <summary>
+    /// A line a Lambda runtime writes for one call of its logger (text format, with a request id), or the timeout
+    /// notice: a message of its own, whatever comes before it.
+    /// </summary>
+    public static bool IsRuntimeLine(ReadOnlySpan<byte> line) =>
+        line.Length > 0 && line[0] is (byte)'[' or (>= (byte)'0' and <= (byte)'9') && !Read(line).RequestId.IsEmpty;
+
     /// <summary>Loki 3's spelling of a level word (what <c>detected_level</c> holds), or null when it is not one.</summary>
     public static string? Level(ReadOnlySpan<byte> word)
     {
@@ -67,7 +82,7 @@ internal static class LambdaLines
         }
 
         var rest = line[afterTime..];
-        var tab = rest.IndexOf((byte)'\t');
+        var tab = rest.IndexOfAny((byte)'\t', (byte)' ');
         var requestId = tab < 0 ? rest : rest[..tab];
         if (!IsRequestId(requestId))
         {
@@ -75,7 +90,7 @@ internal static class LambdaLines
         }
 
         string? level = null;
-        if (tab >= 0)
+        if (tab >= 0 && rest[tab] == '\t')
         {
             var after = rest[(tab + 1)..];
             var end = after.IndexOf((byte)'\t');
@@ -210,7 +225,10 @@ internal static class LambdaLines
         return found;
     }
 
-    /// <summary><c>yyyy-MM-ddTHH:mm:ss[.fff…]Z</c> followed by a tab; <paramref name="after"/> is past the tab.</summary>
+    /// <summary>
+    /// <c>yyyy-MM-ddTHH:mm:ss[.fff…]Z</c> followed by a tab (a space in the timeout notice); <paramref name="after"/>
+    /// is past it.
+    /// </summary>
     private static bool IsTimestamp(ReadOnlySpan<byte> line, out int after)
     {
         after = 0;
@@ -219,7 +237,7 @@ internal static class LambdaLines
             return false;
         }
 
-        var tab = line[..Math.Min(line.Length, 40)].IndexOf((byte)'\t');
+        var tab = line[..Math.Min(line.Length, 40)].IndexOfAny((byte)'\t', (byte)' ');
         if (tab < 20 || line[tab - 1] != 'Z')
         {
             return false;

@@ -12,7 +12,7 @@ namespace LokiShipper.Processing.Multiline;
 /// <remarks>
 /// It sees one record's lines at a time (one log stream of one CloudWatch record, one chunk of an S3 object), so
 /// nothing is ever joined across records, streams, chunks or invocations; Lambda's own lines are never joined onto
-/// anything either (<see cref="LambdaLines"/>). What continues is the mode's rules (<see cref="JavaTraces"/>,
+/// anything either (<see cref="Lambda.LambdaLines"/>). What continues is the mode's rules (<see cref="JavaTraces"/>,
 /// <see cref="PythonTraces"/>, <see cref="DotNetTraces"/>, <see cref="GoTraces"/>, all four in auto mode) or, in the
 /// custom mode, every line the start pattern does not match (the awslogs driver's <c>awslogs-multiline-pattern</c>).
 /// An entry is bounded: the line that would take it past <see cref="MultilineOptions.MaxLines"/> lines or
@@ -90,7 +90,7 @@ internal sealed class MultilineJoiner
             {
                 var line = span[i].Utf8.Span;
                 var continues = Continues(span, i, line, ref states, ref chars);
-                if (continues && (LambdaLines.IsPlatformLine(line) || LambdaLines.IsRuntimeLine(line)))
+                if (continues && (Lambda.LambdaLines.IsPlatformLine(line) || Lambda.LambdaLines.IsRuntimeLine(line)))
                 {
                     // Lambda's lines are never part of what came before, whatever the rules or the pattern say.
                     continues = false;
@@ -216,7 +216,7 @@ internal sealed class MultilineJoiner
     /// was not itself part of a trace, so a blank line never glues unrelated lines together.
     /// </summary>
     private bool MayFollow(ReadOnlySpan<byte> previous, bool previousInTrace) =>
-        !LambdaLines.IsPlatformLine(previous)
+        !Lambda.LambdaLines.IsPlatformLine(previous)
         && (_mode == MultilineMode.Custom || previousInTrace || !LineShape.IsBlank(previous));
 
     /// <summary>

@@ -1,10 +1,11 @@
 using System.Text;
+using LokiShipper.Processing.Lambda;
 using LokiShipper.Processing.Multiline;
 using static LokiShipper.Tests.Processing.Multiline.MultilineRun;
 
-namespace LokiShipper.Tests.Processing.Multiline;
+namespace LokiShipper.Tests.Processing.Lambda;
 
-public class LambdaLinesTests
+public class LambdaLineBoundariesTests
 {
     private const string RequestId = "8f5c1d2e-3b4a-4c5d-9e6f-7a8b9c0d1e2f";
 
