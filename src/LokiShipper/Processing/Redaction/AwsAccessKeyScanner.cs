@@ -8,27 +8,21 @@ namespace LokiShipper.Processing.Redaction;
 /// </summary>
 internal static class AwsAccessKeyScanner
 {
+    /// <summary>What <see cref="CredentialFinder"/> looks for (in any case; the case is checked here).</summary>
+    public static readonly string[] Needles = ["AKIA", "ASIA", "ABIA", "ACCA", "A3T"];
+
     private const int Length = 20;
 
-    public static void Scan(ReadOnlySpan<byte> line, ref HitList hits)
+    /// <summary>Takes the key id starting at <paramref name="start"/>, if it is one; returns where to look on from.</summary>
+    public static int At(ReadOnlySpan<byte> line, int start, ref HitList hits)
     {
-        var from = 0;
-        while (from <= line.Length - Length)
+        if (start + Length <= line.Length && IsKeyId(line.Slice(start, Length)) && LineBytes.StartsWord(line, start)
+            && LineBytes.EndsWord(line, start + Length) && hits.TryAdd(start, start + Length, RedactionRule.AwsAccessKey))
         {
-            var found = line[from..].IndexOf((byte)'A');
-            if (found < 0)
-            {
-                return;
-            }
-
-            var start = from + found;
-            from = start + 1;
-            if (start + Length <= line.Length && IsKeyId(line.Slice(start, Length)) && LineBytes.StartsWord(line, start)
-                && LineBytes.EndsWord(line, start + Length) && hits.TryAdd(start, start + Length, RedactionRule.AwsAccessKey))
-            {
-                from = start + Length;
-            }
+            return start + Length;
         }
+
+        return start + 1;
     }
 
     private static bool IsKeyId(ReadOnlySpan<byte> candidate)

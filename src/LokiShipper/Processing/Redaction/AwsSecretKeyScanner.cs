@@ -2,41 +2,30 @@ namespace LokiShipper.Processing.Redaction;
 
 /// <summary>
 /// <c>aws_secret_key</c>: a value of exactly 40 base64 characters (<c>A–Z a–z 0–9 / + =</c>) given to a name that
-/// contains "secret" (written <c>secret</c>, <c>Secret</c> or <c>SECRET</c>): <c>aws_secret_access_key=…</c>,
+/// contains "secret" in any case: <c>aws_secret_access_key=…</c>,
 /// <c>"SecretAccessKey": "…"</c>, <c>AWS_SECRET_ACCESS_KEY: …</c>, <c>--aws-secret-access-key …</c>. Only the value is
 /// replaced. A secret key alone, with no such name before it, is 40 characters like any SHA-1 or base64 digest and is
 /// not recognised.
 /// </summary>
 internal static class AwsSecretKeyScanner
 {
+    /// <summary>What <see cref="CredentialFinder"/> looks for, in any case.</summary>
+    public const string Needle = "secret";
+
     private const int Length = 40;
 
-    public static void Scan(ReadOnlySpan<byte> line, ref HitList hits)
+    /// <summary>Takes the value given to the name containing "secret" at <paramref name="position"/>; returns where to look on from.</summary>
+    public static int At(ReadOnlySpan<byte> line, int position, ref HitList hits)
     {
-        ScanFor(line, "ecret"u8, ref hits);
-        ScanFor(line, "ECRET"u8, ref hits);
-    }
-
-    private static void ScanFor(ReadOnlySpan<byte> line, ReadOnlySpan<byte> needle, ref HitList hits)
-    {
-        var from = 0;
-        while (from < line.Length)
+        var start = ValueStart(line, position + Needle.Length);
+        if (start >= 0 && start + Length <= line.Length && IsValue(line.Slice(start, Length))
+            && (start + Length == line.Length || !IsValueByte(line[start + Length]))
+            && hits.TryAdd(start, start + Length, RedactionRule.AwsSecretKey))
         {
-            var found = line[from..].IndexOf(needle);
-            if (found < 0)
-            {
-                return;
-            }
-
-            var start = ValueStart(line, from + found + needle.Length);
-            from += found + needle.Length;
-            if (start >= 0 && start + Length <= line.Length && IsValue(line.Slice(start, Length))
-                && (start + Length == line.Length || !IsValueByte(line[start + Length]))
-                && hits.TryAdd(start, start + Length, RedactionRule.AwsSecretKey))
-            {
-                from = start + Length;
-            }
+            return start + Length;
         }
+
+        return position + 1;
     }
 
     private static bool IsNameByte(byte b) => LineBytes.IsWord(b) || b is (byte)'-' or (byte)'.';

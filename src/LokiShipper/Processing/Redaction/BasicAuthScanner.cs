@@ -16,83 +16,56 @@ internal static class BasicAuthScanner
     /// <summary>Longest header value decoded on the stack; longer ones are not credentials anyone logs.</summary>
     private const int MaxHeaderValue = 1024;
 
-    public static void Scan(ReadOnlySpan<byte> line, ref HitList hits)
+    /// <summary>What <see cref="CredentialFinder"/> looks for: the end of a URL's scheme.</summary>
+    public const string UrlNeedle = "://";
+
+    /// <summary>What <see cref="CredentialFinder"/> looks for, in any case: the scheme of a header.</summary>
+    public const string HeaderNeedle = "basic";
+
+    /// <summary>Takes the password of a URL whose "://" is at <paramref name="separator"/>; returns where to look on from.</summary>
+    public static int AtUrl(ReadOnlySpan<byte> line, int separator, ref HitList hits)
     {
-        ScanUrls(line, ref hits);
-        ScanHeaders(line, "asic"u8, ref hits);
-        ScanHeaders(line, "ASIC"u8, ref hits);
+        var authority = separator + UrlNeedle.Length;
+        if (separator == 0 || !LineBytes.IsLetterOrDigit(line[separator - 1]))
+        {
+            return authority;
+        }
+
+        var length = line[authority..].IndexOfAny("/?#\"'`<> \t\\"u8);
+        var end = length < 0 ? line.Length : authority + length;
+        var at = line[authority..end].LastIndexOf((byte)'@');
+        var colon = at < 0 ? -1 : line.Slice(authority, at).IndexOf((byte)':');
+        if (colon >= 0 && colon + 1 < at && hits.TryAdd(authority + colon + 1, authority + at, RedactionRule.BasicAuth))
+        {
+            return end;
+        }
+
+        return authority;
     }
 
-    private static void ScanUrls(ReadOnlySpan<byte> line, ref HitList hits)
+    /// <summary>Takes the credentials after the word "basic" at <paramref name="word"/>, if they are; returns where to look on from.</summary>
+    public static int AtHeader(ReadOnlySpan<byte> line, int word, ref HitList hits)
     {
-        var from = 0;
-        while (from < line.Length)
+        var after = word + HeaderNeedle.Length;
+        var start = after;
+        while (start < line.Length && line[start] is (byte)' ' or (byte)'\t')
         {
-            var found = line[from..].IndexOf("://"u8);
-            if (found < 0)
-            {
-                return;
-            }
-
-            var separator = from + found;
-            var authority = separator + 3;
-            from = authority;
-            if (separator == 0 || !LineBytes.IsLetterOrDigit(line[separator - 1]))
-            {
-                continue;
-            }
-
-            var length = line[authority..].IndexOfAny("/?#\"'`<> \t\\"u8);
-            var end = length < 0 ? line.Length : authority + length;
-            var at = line[authority..end].LastIndexOf((byte)'@');
-            if (at < 0)
-            {
-                continue;
-            }
-
-            var colon = line.Slice(authority, at).IndexOf((byte)':');
-            if (colon >= 0 && colon + 1 < at && hits.TryAdd(authority + colon + 1, authority + at, RedactionRule.BasicAuth))
-            {
-                from = end;
-            }
+            start++;
         }
-    }
 
-    private static void ScanHeaders(ReadOnlySpan<byte> line, ReadOnlySpan<byte> needle, ref HitList hits)
-    {
-        var from = 0;
-        while (from < line.Length)
+        var end = start;
+        while (end < line.Length && (LineBytes.IsLetterOrDigit(line[end]) || line[end] is (byte)'+' or (byte)'/' or (byte)'='))
         {
-            var found = line[from..].IndexOf(needle);
-            if (found < 0)
-            {
-                return;
-            }
-
-            var word = from + found - 1;
-            from += found + needle.Length;
-            if (word < 0 || (line[word] | 0x20) != 'b' || !LineBytes.StartsWord(line, word))
-            {
-                continue;
-            }
-
-            var start = from;
-            while (start < line.Length && line[start] is (byte)' ' or (byte)'\t')
-            {
-                start++;
-            }
-
-            var end = start;
-            while (end < line.Length && (LineBytes.IsLetterOrDigit(line[end]) || line[end] is (byte)'+' or (byte)'/' or (byte)'='))
-            {
-                end++;
-            }
-
-            if (start > from && LineBytes.EndsWord(line, end) && IsCredentials(line[start..end]) && hits.TryAdd(start, end, RedactionRule.BasicAuth))
-            {
-                from = end;
-            }
+            end++;
         }
+
+        if (start > after && LineBytes.StartsWord(line, word) && LineBytes.EndsWord(line, end) && IsCredentials(line[start..end])
+            && hits.TryAdd(start, end, RedactionRule.BasicAuth))
+        {
+            return end;
+        }
+
+        return word + 1;
     }
 
     /// <summary>True for base64 whose decoded bytes hold a ':' (user:password).</summary>

@@ -8,42 +8,26 @@ namespace LokiShipper.Processing.Redaction;
 /// </summary>
 internal static class BearerScanner
 {
-    public static void Scan(ReadOnlySpan<byte> line, ref HitList hits)
-    {
-        ScanFor(line, "earer"u8, ref hits);
-        ScanFor(line, "EARER"u8, ref hits);
-    }
+    /// <summary>What <see cref="CredentialFinder"/> looks for, in any case.</summary>
+    public const string Needle = "bearer";
 
-    private static void ScanFor(ReadOnlySpan<byte> line, ReadOnlySpan<byte> needle, ref HitList hits)
+    /// <summary>Takes the token after the word at <paramref name="word"/>, if there is one; returns where to look on from.</summary>
+    public static int At(ReadOnlySpan<byte> line, int word, ref HitList hits)
     {
-        var from = 0;
-        while (from < line.Length)
+        var after = word + Needle.Length;
+        var start = after;
+        while (start < line.Length && line[start] is (byte)' ' or (byte)'\t')
         {
-            var found = line[from..].IndexOf(needle);
-            if (found < 0)
-            {
-                return;
-            }
-
-            var word = from + found - 1;
-            from += found + needle.Length;
-            if (word < 0 || (line[word] | 0x20) != 'b' || !LineBytes.StartsWord(line, word))
-            {
-                continue;
-            }
-
-            var start = from;
-            while (start < line.Length && line[start] is (byte)' ' or (byte)'\t')
-            {
-                start++;
-            }
-
-            var end = TokenEnd(line, start);
-            if (start > from && end > start && hits.TryAdd(start, end, RedactionRule.Bearer))
-            {
-                from = end;
-            }
+            start++;
         }
+
+        var end = TokenEnd(line, start);
+        if (start > after && end > start && LineBytes.StartsWord(line, word) && hits.TryAdd(start, end, RedactionRule.Bearer))
+        {
+            return end;
+        }
+
+        return word + 1;
     }
 
     private static bool IsTokenByte(byte b) => LineBytes.IsWord(b) || b is (byte)'-' or (byte)'.' or (byte)'~' or (byte)'+' or (byte)'/';

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace LokiShipper.Processing.Redaction;
 
 /// <summary>
@@ -14,34 +16,27 @@ internal static class CreditCardScanner
     private const int MinDigits = 13;
     private const int MaxDigits = 19;
 
-    public static void Scan(ReadOnlySpan<byte> line, ref HitList hits)
+    public static void Scan(ReadOnlySpan<byte> line, in LineMap map, ref HitList hits)
     {
+        // Every card number starts a run of at least four digits (a group of four, or all 13-19 together).
+        var digits = map.Digits;
         var from = 0;
-        while (from < line.Length)
+        for (var word = 0; word < digits.Length; word++)
         {
-            // Only a digit 2-6 can start a number of a network; runs of other digits are stepped over whole.
-            var found = line[from..].IndexOfAnyInRange((byte)'2', (byte)'6');
-            if (found < 0)
+            var runsOfFour = digits[word] & ~LineMap.Previous(digits, word) & LineMap.Ahead(digits, word, 1) & LineMap.Ahead(digits, word, 2) & LineMap.Ahead(digits, word, 3);
+            for (var bits = runsOfFour; bits != 0; bits &= bits - 1)
             {
-                return;
-            }
-
-            var start = from + found;
-            from = start + 1;
-            if (start > 0 && (LineBytes.IsDigit(line[start - 1]) || line[start - 1] == '.' || !LineBytes.StartsWord(line, start)))
-            {
-                while (from < line.Length && LineBytes.IsDigit(line[from]))
+                var start = (word * 64) + BitOperations.TrailingZeroCount(bits);
+                if (start < from || line[start] is < (byte)'2' or > (byte)'6' || (start > 0 && line[start - 1] == '.') || !LineBytes.StartsWord(line, start))
                 {
-                    from++;
+                    continue;
                 }
 
-                continue;
-            }
-
-            var end = CardEnd(line, start);
-            if (end > 0 && hits.TryAdd(start, end, RedactionRule.CreditCard))
-            {
-                from = end;
+                var end = CardEnd(line, start);
+                if (end > 0 && hits.TryAdd(start, end, RedactionRule.CreditCard))
+                {
+                    from = end;
+                }
             }
         }
     }

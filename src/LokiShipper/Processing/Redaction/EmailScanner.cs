@@ -1,30 +1,33 @@
+using System.Numerics;
+
 namespace LokiShipper.Processing.Redaction;
 
 /// <summary>
 /// <c>email</c>: <c>local@domain.tld</c>. The local part is letters, digits and <c>._%+-</c>; the domain is at least two
 /// dot-separated labels of letters, digits and '-', the last all letters (two or more). So <c>user@localhost</c>,
-/// <c>image@sha256:…</c> and <c>pkg@1.2.3</c> are not addresses. Found from each '@', never by scanning the whole line.
+/// <c>image@sha256:…</c> and <c>pkg@1.2.3</c> are not addresses. Looked for only around each '@' of the line's map.
 /// </summary>
 internal static class EmailScanner
 {
-    public static void Scan(ReadOnlySpan<byte> line, ref HitList hits)
+    public static void Scan(ReadOnlySpan<byte> line, in LineMap map, ref HitList hits)
     {
         var from = 0;
-        while (from < line.Length)
+        for (var word = 0; word < map.Ats.Length; word++)
         {
-            var found = line[from..].IndexOf((byte)'@');
-            if (found < 0)
+            for (var bits = map.Ats[word]; bits != 0; bits &= bits - 1)
             {
-                return;
-            }
+                var at = (word * 64) + BitOperations.TrailingZeroCount(bits);
+                if (at < from)
+                {
+                    continue;
+                }
 
-            var at = from + found;
-            from = at + 1;
-            var start = LocalPartStart(line, at);
-            var end = DomainEnd(line, at + 1);
-            if (start < at && end > 0 && hits.TryAdd(start, end, RedactionRule.Email))
-            {
-                from = end;
+                var start = LocalPartStart(line, at);
+                var end = DomainEnd(line, at + 1);
+                if (start < at && end > 0 && hits.TryAdd(start, end, RedactionRule.Email))
+                {
+                    from = end;
+                }
             }
         }
     }

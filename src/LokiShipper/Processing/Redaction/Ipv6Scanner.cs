@@ -1,4 +1,5 @@
 using System.Net;
+using System.Numerics;
 using System.Net.Sockets;
 
 namespace LokiShipper.Processing.Redaction;
@@ -14,40 +15,48 @@ internal static class Ipv6Scanner
     /// <summary>The longest text form of an IPv6 address (with an IPv4 tail).</summary>
     private const int MaxLength = 45;
 
-    public static void Scan(ReadOnlySpan<byte> line, ref HitList hits)
+    public static void Scan(ReadOnlySpan<byte> line, in LineMap map, ref HitList hits)
     {
         // Cheap refusal first: an address has "::" or at least seven colons.
-        if (line.IndexOf("::"u8) < 0 && line.Count((byte)':') < 7)
+        var doubleColon = false;
+        for (var word = 0; word < map.Colons.Length && !doubleColon; word++)
+        {
+            doubleColon = (map.Colons[word] & LineMap.Ahead(map.Colons, word, 1)) != 0;
+        }
+
+        if (!doubleColon && LineMap.PopCount(map.Colons) < 7)
         {
             return;
         }
 
         var from = 0;
-        while (from < line.Length)
+        for (var word = 0; word < map.Colons.Length; word++)
         {
-            var found = line[from..].IndexOf((byte)':');
-            if (found < 0)
+            for (var bits = map.Colons[word]; bits != 0; bits &= bits - 1)
             {
-                return;
-            }
+                var colon = (word * 64) + BitOperations.TrailingZeroCount(bits);
+                if (colon < from)
+                {
+                    continue;
+                }
 
-            var colon = from + found;
-            var start = colon;
-            while (start > 0 && IsRunByte(line[start - 1]))
-            {
-                start--;
-            }
+                var start = colon;
+                while (start > 0 && IsRunByte(line[start - 1]))
+                {
+                    start--;
+                }
 
-            var end = colon + 1;
-            while (end < line.Length && IsRunByte(line[end]))
-            {
-                end++;
-            }
+                var end = colon + 1;
+                while (end < line.Length && IsRunByte(line[end]))
+                {
+                    end++;
+                }
 
-            from = end;
-            if (Trim(line, ref start, ref end) && IsAddress(line[start..end]) && LineBytes.StartsWord(line, start) && LineBytes.EndsWord(line, end))
-            {
-                hits.TryAdd(start, end, RedactionRule.Ipv6);
+                from = end;
+                if (Trim(line, ref start, ref end) && IsAddress(line[start..end]) && LineBytes.StartsWord(line, start) && LineBytes.EndsWord(line, end))
+                {
+                    hits.TryAdd(start, end, RedactionRule.Ipv6);
+                }
             }
         }
     }

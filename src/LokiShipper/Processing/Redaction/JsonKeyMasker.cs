@@ -15,13 +15,17 @@ internal sealed class JsonKeyMasker
 {
     private const int StackNameBytes = 256;
 
+    /// <summary>Longest line widened on the stack for the search before parsing; a longer one rents its buffer.</summary>
+    private const int StackChars = 1024;
+
     private readonly MaskedKey[] _keys;
     private readonly SearchValues<string> _cores;
 
     public JsonKeyMasker(IReadOnlyList<MaskedKey> keys)
     {
         _keys = [.. keys];
-        _cores = SearchValues.Create(keys.Select(key => key.Core).ToArray(), StringComparison.OrdinalIgnoreCase);
+        // Searched for in the line widened byte for byte (Latin-1), so a key beyond ASCII is searched as its UTF-8 bytes.
+        _cores = SearchValues.Create(keys.Select(key => Encoding.Latin1.GetString(Encoding.UTF8.GetBytes(key.Core))).ToArray(), StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>The line with the values masked, or null when it is not a JSON object or nothing in it is masked.</summary>
@@ -71,8 +75,8 @@ internal sealed class JsonKeyMasker
 
     /// <summary>
     /// Cheap refusal before parsing: a line can only name a key if it holds the key's text (in any case), or if it has
-    /// a <c>\u</c> escape that may spell it. The search runs on UTF-16 (SearchValues' vectorised multi-string search),
-    /// in a pooled buffer.
+    /// a <c>\u</c> escape that may spell it. The search is SearchValues' vectorised multi-string search, on the line
+    /// widened byte for byte to UTF-16 (Latin-1: cheaper than decoding UTF-8, and enough to find UTF-8 text).
     /// </summary>
     private bool MayNameAKey(ReadOnlySpan<byte> line)
     {
@@ -81,15 +85,18 @@ internal sealed class JsonKeyMasker
             return true;
         }
 
-        var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(line.Length));
+        var rented = line.Length > StackChars ? ArrayPool<char>.Shared.Rent(line.Length) : null;
         try
         {
-            var count = Encoding.UTF8.GetChars(line, chars);
-            return chars.AsSpan(0, count).IndexOfAny(_cores) >= 0;
+            Span<char> chars = rented ?? stackalloc char[line.Length];
+            return chars[..Encoding.Latin1.GetChars(line, chars)].IndexOfAny(_cores) >= 0;
         }
         finally
         {
-            ArrayPool<char>.Shared.Return(chars);
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
         }
     }
 

@@ -7,45 +7,33 @@ namespace LokiShipper.Processing.Redaction;
 /// </summary>
 internal static class JwtScanner
 {
-    public static void Scan(ReadOnlySpan<byte> line, ref HitList hits)
+    /// <summary>What <see cref="CredentialFinder"/> looks for (in any case; the case is checked here).</summary>
+    public const string Needle = "eyJ";
+
+    /// <summary>Takes the token starting at <paramref name="start"/>, if it is one; returns where to look on from.</summary>
+    public static int At(ReadOnlySpan<byte> line, int start, ref HitList hits)
     {
-        var from = 0;
-        while (from < line.Length)
+        // Standing alone: nothing base64url before, except the letter of a backslash escape ("\neyJ…").
+        var standsAlone = start == 0 || !IsBase64Url(line[start - 1]) || (LineBytes.IsWord(line[start - 1]) && LineBytes.StartsWord(line, start));
+        if (!standsAlone || !line[start..].StartsWith("eyJ"u8))
         {
-            var found = line[from..].IndexOf("eyJ"u8);
-            if (found < 0)
-            {
-                return;
-            }
-
-            var start = from + found;
-            from = start + 3;
-
-            // Standing alone: nothing base64url before, except the letter of a backslash escape ("\neyJ…").
-            var standsAlone = start == 0 || !IsBase64Url(line[start - 1]) || (LineBytes.IsWord(line[start - 1]) && LineBytes.StartsWord(line, start));
-            if (!standsAlone)
-            {
-                continue;
-            }
-
-            var payload = PartEnd(line, start) + 1;
-            if (payload <= start + 3 || payload >= line.Length || line[payload - 1] != '.' || !line[payload..].StartsWith("eyJ"u8))
-            {
-                continue;
-            }
-
-            var signature = PartEnd(line, payload) + 1;
-            if (signature <= payload + 3 || signature > line.Length || line[signature - 1] != '.')
-            {
-                continue;
-            }
-
-            var end = PartEnd(line, signature);
-            if (hits.TryAdd(start, end, RedactionRule.Jwt))
-            {
-                from = end;
-            }
+            return start + 1;
         }
+
+        var payload = PartEnd(line, start) + 1;
+        if (payload <= start + 3 || payload >= line.Length || line[payload - 1] != '.' || !line[payload..].StartsWith("eyJ"u8))
+        {
+            return start + 1;
+        }
+
+        var signature = PartEnd(line, payload) + 1;
+        if (signature <= payload + 3 || signature > line.Length || line[signature - 1] != '.')
+        {
+            return start + 1;
+        }
+
+        var end = PartEnd(line, signature);
+        return hits.TryAdd(start, end, RedactionRule.Jwt) ? end : start + 1;
     }
 
     private static bool IsBase64Url(byte b) => LineBytes.IsWord(b) || b == '-';

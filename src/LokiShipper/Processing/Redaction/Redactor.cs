@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace LokiShipper.Processing.Redaction;
@@ -8,32 +9,25 @@ namespace LokiShipper.Processing.Redaction;
 /// scratch space is on the stack or rented from the shared pools, so one instance may serve any number of threads.
 /// </summary>
 /// <remarks>
-/// The built-in rules are hand-written scanners over the UTF-8 bytes rather than regular expressions: each starts from
-/// a vectorised search for what its text must contain ('@', '.', "::", "eyJ", "://", "ecret", ...), looks only around
-/// those places, and gives up on a line that has none. They run in time linear in the line (each byte is looked at a
-/// bounded number of times; no backtracking), need no UTF-16 copy of the line, and a line nothing matches costs no
+/// The built-in rules are hand-written scanners over the UTF-8 bytes rather than regular expressions, because a
+/// regex would need every line decoded to UTF-16 and searched once per rule. Two vectorised passes find every place a
+/// rule may match: one multi-string search for the credential rules' words (<see cref="CredentialFinder"/>), and one
+/// map of the digits, dots, colons and '@' for the others (<see cref="LineMap"/>). The scanners look only there, each
+/// byte a bounded number of times (no backtracking, time linear in the line), and a line nothing matches costs no
 /// allocation.
 /// </remarks>
 internal sealed class Redactor
 {
-    /// <summary>
-    /// The rules in the order they claim text: credentials before the general shapes they contain (the password in a
-    /// URL before an e-mail address, the token after Bearer before a JWT, IPv6 with an IPv4 tail before IPv4).
-    /// </summary>
-    private static readonly RedactionRule[] Precedence =
-    [
-        RedactionRule.Bearer, RedactionRule.BasicAuth, RedactionRule.AwsSecretKey, RedactionRule.Jwt, RedactionRule.AwsAccessKey,
-        RedactionRule.CreditCard, RedactionRule.Email, RedactionRule.Ipv6, RedactionRule.Ipv4,
-    ];
-
     private readonly JsonKeyMasker? _json;
-    private readonly RedactionRule _rules;
+    private readonly CredentialFinder? _credentials;
+    private readonly RedactionRule _shapes;
     private readonly PatternReplacer? _patterns;
 
     private Redactor(JsonKeyMasker? json, RedactionRule rules, PatternReplacer? patterns)
     {
         _json = json;
-        _rules = rules;
+        _credentials = CredentialFinder.Create(rules);
+        _shapes = rules & ~CredentialFinder.Rules;
         _patterns = patterns;
     }
 
@@ -96,7 +90,7 @@ internal sealed class Redactor
             changed = true;
         }
 
-        if (_rules != RedactionRule.None && ApplyRules(line.Span) is { } redacted)
+        if ((_credentials is not null || _shapes != RedactionRule.None) && ApplyRules(line.Span) is { } redacted)
         {
             line = redacted;
             changed = true;
@@ -111,16 +105,41 @@ internal sealed class Redactor
         return line;
     }
 
+    /// <summary>
+    /// The rules claim text in this order, a hit overlapping one already taken being refused: the credential rules
+    /// first, in line order (so "Bearer eyJ…" is the bearer rule's, and the password of a URL is not an e-mail
+    /// address), then credit_card, email, ipv6 (before ipv4, whose text an IPv6 address may end with) and ipv4.
+    /// </summary>
     private byte[]? ApplyRules(ReadOnlySpan<byte> line)
     {
         var hits = new HitList(stackalloc Hit[8]);
+        ulong[]? rented = null;
         try
         {
-            foreach (var rule in Precedence)
+            _credentials?.Scan(line, ref hits);
+            if (_shapes != RedactionRule.None)
             {
-                if ((_rules & rule) != 0)
+                var words = 4 * LineMap.WordCount(line.Length);
+                rented = words > LineMap.StackWords ? ArrayPool<ulong>.Shared.Rent(words) : null;
+                var map = new LineMap(line, rented ?? stackalloc ulong[words]);
+                if (Has(RedactionRule.CreditCard))
                 {
-                    Scan(rule, line, ref hits);
+                    CreditCardScanner.Scan(line, map, ref hits);
+                }
+
+                if (Has(RedactionRule.Email))
+                {
+                    EmailScanner.Scan(line, map, ref hits);
+                }
+
+                if (Has(RedactionRule.Ipv6))
+                {
+                    Ipv6Scanner.Scan(line, map, ref hits);
+                }
+
+                if (Has(RedactionRule.Ipv4))
+                {
+                    Ipv4Scanner.Scan(line, map, ref hits);
                 }
             }
 
@@ -129,42 +148,12 @@ internal sealed class Redactor
         finally
         {
             hits.Dispose();
+            if (rented is not null)
+            {
+                ArrayPool<ulong>.Shared.Return(rented);
+            }
         }
     }
 
-    private static void Scan(RedactionRule rule, ReadOnlySpan<byte> line, ref HitList hits)
-    {
-        switch (rule)
-        {
-            case RedactionRule.Email:
-                EmailScanner.Scan(line, ref hits);
-                break;
-            case RedactionRule.Ipv4:
-                Ipv4Scanner.Scan(line, ref hits);
-                break;
-            case RedactionRule.Ipv6:
-                Ipv6Scanner.Scan(line, ref hits);
-                break;
-            case RedactionRule.AwsAccessKey:
-                AwsAccessKeyScanner.Scan(line, ref hits);
-                break;
-            case RedactionRule.AwsSecretKey:
-                AwsSecretKeyScanner.Scan(line, ref hits);
-                break;
-            case RedactionRule.Bearer:
-                BearerScanner.Scan(line, ref hits);
-                break;
-            case RedactionRule.BasicAuth:
-                BasicAuthScanner.Scan(line, ref hits);
-                break;
-            case RedactionRule.Jwt:
-                JwtScanner.Scan(line, ref hits);
-                break;
-            case RedactionRule.CreditCard:
-                CreditCardScanner.Scan(line, ref hits);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(rule), rule, "one rule, not a set");
-        }
-    }
+    private bool Has(RedactionRule rule) => (_shapes & rule) != 0;
 }

@@ -52,6 +52,12 @@ public class JsonKeyMaskerTests
     }
 
     [Fact]
+    public void Letters_beyond_ASCII_are_compared_as_written()
+    {
+        Assert.Equal("""{"pässwort":"[REDACTED]","PÄSSWORT":"y","Pässwort":"[REDACTED]"}""", Mask("pässwort", """{"pässwort":"x","PÄSSWORT":"y","Pässwort":"z"}"""));
+    }
+
+    [Fact]
     public void An_escaped_name_is_compared_unescaped()
     {
         Assert.Equal("""{"pass\u0077ord":"[REDACTED]"}""", Mask("password", """{"pass\u0077ord":"x"}"""));
