@@ -9,7 +9,7 @@ namespace LokiShipper.Processing.Redaction;
 /// Visa 4 (13, 16, 19 digits), Mastercard 51–55 and 2221–2720 (16), American Express 34, 37 (15), Discover 6011, 65,
 /// 644–649 (16–19), JCB 3528–3589 (16–19), Diners Club 36, 38, 300–305 (14–19).
 /// Nothing starting with 1 is a card, so epoch milliseconds are not; 12-digit AWS account ids are too short, and a
-/// <c>2026…</c> date stamp is no network's prefix.
+/// <c>2026…</c> date stamp is no network's prefix. A number standing as a JSON value is replaced by a JSON string.
 /// </summary>
 internal static class CreditCardScanner
 {
@@ -33,7 +33,7 @@ internal static class CreditCardScanner
                 }
 
                 var end = CardEnd(line, start);
-                if (end > 0 && hits.TryAdd(start, end, RedactionRule.CreditCard))
+                if (end > 0 && hits.TryAdd(start, end, RedactionRule.CreditCard, IsBareJsonNumber(line, start, end)))
                 {
                     from = end;
                 }
@@ -92,6 +92,24 @@ internal static class CreditCardScanner
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// True for digits standing as a value in a JSON line (<c>{"card":4111111111111111}</c>): the replacement is then
+    /// quoted, or the line would no longer be JSON.
+    /// </summary>
+    private static bool IsBareJsonNumber(ReadOnlySpan<byte> line, int start, int end)
+    {
+        var first = line.IndexOfAnyExcept(" \t\r\n"u8);
+        if (line[first] is not ((byte)'{' or (byte)'[') || line[start..end].IndexOfAnyExceptInRange((byte)'0', (byte)'9') >= 0)
+        {
+            return false;
+        }
+
+        var before = line[..start].LastIndexOfAnyExcept(" \t\r\n"u8);
+        var after = line[end..].IndexOfAnyExcept(" \t\r\n"u8);
+        return before >= 0 && line[before] is (byte)':' or (byte)'[' or (byte)','
+            && (after < 0 || line[end + after] is (byte)',' or (byte)'}' or (byte)']');
     }
 
     /// <summary>Nothing word-like after the number, and no decimal point with digits after it.</summary>

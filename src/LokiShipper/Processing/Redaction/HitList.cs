@@ -20,7 +20,7 @@ internal ref struct HitList
     public int Count { get; private set; }
 
     /// <summary>Adds the hit unless it overlaps one already taken; true when added.</summary>
-    public bool TryAdd(int start, int end, RedactionRule rule)
+    public bool TryAdd(int start, int end, RedactionRule rule, bool quoted = false)
     {
         for (var i = 0; i < Count; i++)
         {
@@ -43,7 +43,7 @@ internal ref struct HitList
             _hits = bigger;
         }
 
-        _hits[Count++] = new Hit(start, end, rule);
+        _hits[Count++] = new Hit(start, end, rule, quoted);
         return true;
     }
 
@@ -68,8 +68,8 @@ internal ref struct HitList
     }
 
     /// <summary>
-    /// A new array with each hit replaced: by its rule's text, or by <paramref name="replacement"/> when one is given
-    /// (JSON masking). Everything between hits is copied as it was.
+    /// A new array with each hit replaced: by its rule's text (in quotes for a bare JSON number), or by
+    /// <paramref name="replacement"/> when one is given (JSON masking). Everything between hits is copied as it was.
     /// </summary>
     public readonly byte[] Rewrite(ReadOnlySpan<byte> line, ReadOnlySpan<byte> replacement = default)
     {
@@ -77,7 +77,7 @@ internal ref struct HitList
         var length = line.Length;
         foreach (var hit in hits)
         {
-            length += (replacement.IsEmpty ? RedactionRules.Replacement(hit.Rule) : replacement).Length - (hit.End - hit.Start);
+            length += Text(hit, replacement).Length + (hit.Quoted ? 2 : 0) - (hit.End - hit.Start);
         }
 
         var result = new byte[length];
@@ -87,15 +87,28 @@ internal ref struct HitList
             var kept = line[read..hit.Start];
             kept.CopyTo(result.AsSpan(written));
             written += kept.Length;
-            var text = replacement.IsEmpty ? RedactionRules.Replacement(hit.Rule) : replacement;
+            if (hit.Quoted)
+            {
+                result[written++] = (byte)'"';
+            }
+
+            var text = Text(hit, replacement);
             text.CopyTo(result.AsSpan(written));
             written += text.Length;
+            if (hit.Quoted)
+            {
+                result[written++] = (byte)'"';
+            }
+
             read = hit.End;
         }
 
         line[read..].CopyTo(result.AsSpan(written));
         return result;
     }
+
+    private static ReadOnlySpan<byte> Text(Hit hit, ReadOnlySpan<byte> replacement) =>
+        replacement.IsEmpty ? RedactionRules.Replacement(hit.Rule) : replacement;
 
     public void Dispose()
     {

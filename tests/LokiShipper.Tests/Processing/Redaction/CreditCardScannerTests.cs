@@ -27,6 +27,7 @@ public class CreditCardScannerTests
 
     [Theory]
     [InlineData("""{"card":"4111111111111111","exp":"12/28"}""", """{"card":"[REDACTED:credit_card]","exp":"12/28"}""")]
+    [InlineData("""{"card":4111111111111111,"cards":[ 5555555555554444 ]}""", """{"card":"[REDACTED:credit_card]","cards":[ "[REDACTED:credit_card]" ]}""")]
     [InlineData("pan=5555-5555-5555-4444;cvv=***", "pan=[REDACTED:credit_card];cvv=***")]
     [InlineData("cards 4111111111111111,378282246310005.", "cards [REDACTED:credit_card],[REDACTED:credit_card].")]
     public void A_card_number_is_replaced_in_its_surroundings(string line, string expected)

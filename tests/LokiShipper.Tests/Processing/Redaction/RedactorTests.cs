@@ -85,6 +85,83 @@ public class RedactorTests
     }
 
     [Fact]
+    public void A_JSON_line_stays_JSON_whatever_is_replaced_in_it()
+    {
+        string[] values =
+        [
+            "bob@example.com", "10.0.0.1", "2001:db8::1", "AKIAIOSFODNN7EXAMPLE", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+            "Bearer 2YotnFZFEjr1zCsicMWpAA", "Basic dXNlcjpwYXNzd29yZA==", "https://u:p@w\"d@host/x", "4111 1111 1111 1111",
+            "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.", "line\nnext 10.0.0.2\ttab", "café \"q\" 🚀", "", "secret: x", "aws_secret_access_key=",
+        ];
+        string[] names = ["msg", "password", "Token", "aws_secret_access_key", "ip", "card", "nested", "list"];
+        var random = new Random(15);
+        for (var n = 0; n < 2000; n++)
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new() { Encoder = n % 2 == 0 ? System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping : null }))
+            {
+                WriteObject(writer, random, names, values, depth: 0);
+            }
+
+            var line = Encoding.UTF8.GetString(buffer.ToArray());
+            var redacted = Apply(Everything, line);
+
+            using var parsed = System.Text.Json.JsonDocument.Parse(redacted); // throws if the line is no longer JSON
+        }
+    }
+
+    private static void WriteObject(System.Text.Json.Utf8JsonWriter writer, Random random, string[] names, string[] values, int depth)
+    {
+        writer.WriteStartObject();
+        for (var i = random.Next(1, 6); i > 0; i--)
+        {
+            writer.WritePropertyName(names[random.Next(names.Length)] + (random.Next(4) == 0 ? values[random.Next(values.Length)] : string.Empty));
+            switch (random.Next(depth < 3 ? 6 : 4))
+            {
+                case 0:
+                    writer.WriteNumberValue(random.Next(2) == 0 ? 4111111111111111 : 1764497071123);
+                    break;
+                case 1:
+                    writer.WriteNullValue();
+                    break;
+                case 2:
+                case 3:
+                    writer.WriteStringValue(string.Join(" ", Enumerable.Range(0, random.Next(1, 4)).Select(_ => values[random.Next(values.Length)])));
+                    break;
+                case 4:
+                    WriteObject(writer, random, names, values, depth + 1);
+                    break;
+                default:
+                    writer.WriteStartArray();
+                    writer.WriteStringValue(values[random.Next(values.Length)]);
+                    writer.WriteNumberValue(5555555555554444);
+                    WriteObject(writer, random, names, values, depth + 1);
+                    writer.WriteEndArray();
+                    break;
+            }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    [Fact]
+    public void Random_bytes_never_make_it_fail()
+    {
+        var alphabet = Encoding.UTF8.GetBytes("@.:/-_=\\\"{}[], \t0123456789abcdefABCDEFeyJAKIAsecretBearerbasicé");
+        var random = new Random(15);
+        for (var n = 0; n < 20000; n++)
+        {
+            var line = new byte[random.Next(0, 200)];
+            for (var i = 0; i < line.Length; i++)
+            {
+                line[i] = random.Next(10) == 0 ? (byte)random.Next(256) : alphabet[random.Next(alphabet.Length)];
+            }
+
+            Everything.Redact(line, out _);
+        }
+    }
+
+    [Fact]
     public void One_redactor_serves_many_threads_at_once()
     {
         var lines = Enumerable.Range(0, 2000).Select(i => $"req {i} from 10.0.{i % 256}.{(i / 256) + 1} user u{i}@example.com ok").ToArray();
