@@ -18,6 +18,13 @@ public class Ipv6ScannerTests
     }
 
     [Fact]
+    public void Hex_pairs_around_a_double_colon_standing_alone_are_an_address()
+    {
+        // Documented: "ab::cd" is a valid address, whatever it was meant to be.
+        Assert.Equal("see [REDACTED:ipv6] here", Rules("ipv6", "see ab::cd here"));
+    }
+
+    [Fact]
     public void An_IPv4_tail_is_part_of_the_IPv6_address_when_both_rules_are_on()
     {
         Assert.Equal("mapped [REDACTED:ipv6] and [REDACTED:ipv4]", Rules("ipv4,ipv6", "mapped ::ffff:192.0.2.1 and 192.0.2.2"));
