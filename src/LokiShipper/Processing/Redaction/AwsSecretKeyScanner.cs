@@ -2,9 +2,8 @@ namespace LokiShipper.Processing.Redaction;
 
 /// <summary>
 /// <c>aws_secret_key</c>: a value of exactly 40 base64 characters (<c>A–Z a–z 0–9 / + =</c>) given to a name that
-/// contains "secret" in any case: <c>aws_secret_access_key=…</c>,
-/// <c>"SecretAccessKey": "…"</c>, <c>AWS_SECRET_ACCESS_KEY: …</c>, <c>--aws-secret-access-key …</c>. Only the value is
-/// replaced. A secret key alone, with no such name before it, is 40 characters like any SHA-1 or base64 digest and is
+/// contains "secret" in any case: <c>aws_secret_access_key=…</c>, <c>"SecretAccessKey": "…"</c>,
+/// <c>AWS_SECRET_ACCESS_KEY: …</c>, <c>--aws-secret-access-key …</c>. Only the value is replaced. A secret key alone, with no such name before it, is 40 characters like any SHA-1 or base64 digest and is
 /// not recognised.
 /// </summary>
 internal static class AwsSecretKeyScanner

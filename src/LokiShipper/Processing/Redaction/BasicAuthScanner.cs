@@ -7,7 +7,7 @@ namespace LokiShipper.Processing.Redaction;
 /// <c>basic_auth</c>: the password of a URL's user information, <c>scheme://user:password@host</c>, and the
 /// credentials of an <c>Authorization: Basic …</c> header. The scheme and the user name stay
 /// (<c>postgres://app:[REDACTED:basic_auth]@db.internal:5432</c>): they say which account was used, and are not what
-/// opens it. The authority ends at the first '/', '?', '#', blank or quote, and the password runs to the last '@'
+/// opens it. The authority ends at the first '/', '?', '#', blank, quote or backslash, and the password runs to the last '@'
 /// before it, so an unencoded '@' in a password is still taken whole. A header's value is redacted only when it is
 /// base64 of text holding a ':', as <c>user:password</c> is, so <c>basic information</c> is prose.
 /// </summary>
