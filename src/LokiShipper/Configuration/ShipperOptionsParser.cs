@@ -6,6 +6,7 @@ using LokiShipper.Loki.Encoders;
 using LokiShipper.Onboarding;
 using LokiShipper.Processing;
 using LokiShipper.Processing.Multiline;
+using LokiShipper.Processing.Redaction;
 using LokiShipper.Pipeline;
 using LokiShipper.Sources.S3.Formats;
 
@@ -114,7 +115,8 @@ internal static class ShipperOptionsParser
             },
             ParseBool(Get("FIRELENS_UNWRAP"), "FIRELENS_UNWRAP", readableDefault, problems),
             maxLineSize,
-            MultilineOptionsParser.Parse(Get("MULTILINE"), Get("MULTILINE_MAX_LINES"), maxLineSize, problems));
+            MultilineOptionsParser.Parse(Get("MULTILINE"), Get("MULTILINE_MAX_LINES"), maxLineSize, problems),
+            RedactionOptionsParser.Parse(Get("REDACT"), Get("REDACT_PATTERNS"), Get("MASK_JSON_KEYS"), problems));
 
         var options = new ShipperOptions
         {

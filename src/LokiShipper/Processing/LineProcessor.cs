@@ -4,14 +4,16 @@ using LokiShipper.Pipeline;
 using LokiShipper.Processing.FireLens;
 using LokiShipper.Processing.Lambda;
 using LokiShipper.Processing.Multiline;
+using LokiShipper.Processing.Redaction;
 
 namespace LokiShipper.Processing;
 
 /// <summary>
 /// The line stage, for every source alike: a record's continuation lines joined (multiline), then for each line:
 /// FireLens records unwrapped → Lambda lines
-/// understood (level and request id as metadata; platform lines dropped when asked) → include/exclude filter → cut to
-/// <c>MAX_LINE_SIZE</c>. Lines dropped on purpose are counted by reason (<c>platform</c>, <c>excluded</c>,
+/// understood (level and request id as metadata; platform lines dropped when asked) → include/exclude filter →
+/// redaction (JSON keys, built-in rules, user patterns) → cut to <c>MAX_LINE_SIZE</c>. Nothing leaves the function
+/// unredacted, dry runs included. Lines dropped on purpose are counted by reason (<c>platform</c>, <c>excluded</c>,
 /// <c>not_included</c>).
 /// </summary>
 internal sealed class LineProcessor : ILineProcessor
@@ -23,11 +25,13 @@ internal sealed class LineProcessor : ILineProcessor
     private readonly ProcessingOptions _options;
     private readonly LineFilter? _filter;
     private readonly MultilineJoiner? _joiner;
+    private readonly Redactor? _redactor;
 
     private LineProcessor(ProcessingOptions options)
     {
         _options = options;
         _joiner = MultilineJoiner.Create(options.Multiline);
+        _redactor = Redactor.Create(options.Redaction);
         _filter = options.Include is null && options.Exclude is null ? null : new LineFilter(options.Include, options.Exclude);
     }
 
@@ -97,6 +101,12 @@ internal sealed class LineProcessor : ILineProcessor
             {
                 counts.Drop(reason, 1);
                 continue;
+            }
+
+            if (_redactor is not null)
+            {
+                text = _redactor.Redact(text, out var redacted);
+                counts.Redacted += redacted ? 1 : 0;
             }
 
             var cut = LineTruncation.Truncate(text, _options.MaxLineSize, out var truncated);
