@@ -22,7 +22,7 @@ public sealed class ProcessingOnRealLokiTests(ITestOutputHelper output)
 
     [SkippableTheory]
     [MemberData(nameof(RealLokis.FlavourData), MemberType = typeof(RealLokis))]
-    public async Task A_lambda_invocation_with_a_split_trace_is_joined_filtered_and_understood(string flavour)
+    public async Task A_lambda_invocation_with_a_split_trace_is_joined_filtered_redacted_and_understood(string flavour)
     {
         var loki = await RealLokis.GetAsync(flavour);
         var frames = Enumerable.Range(1, 39).Select(i => $"\tat com.example.orders.Step{i}.run(Step{i}.java:{i * 10})").ToArray();
@@ -30,7 +30,7 @@ public sealed class ProcessingOnRealLokiTests(ITestOutputHelper output)
         [
             $"START RequestId: {RequestId} Version: $LATEST",
             $"{Time(_nowMs + 1)}\t{RequestId}\tINFO\tGET /healthcheck 200",
-            $"{Time(_nowMs + 2)}\t{RequestId}\tINFO\tcharging order 42",
+            $"{Time(_nowMs + 2)}\t{RequestId}\tINFO\tcharging order 42 for bob@example.com",
             $"{Time(_nowMs + 3)}\t{RequestId}\tERROR\tjava.lang.IllegalStateException: card declined",
             .. frames,
             $"END RequestId: {RequestId}",
@@ -43,12 +43,13 @@ public sealed class ProcessingOnRealLokiTests(ITestOutputHelper output)
             TestEvents.CloudWatch(logGroup, "2026/11/30/[$LATEST]proc", events),
             ("MULTILINE", "java"),
             ("LAMBDA_PLATFORM_LINES", "drop"),
-            ("EXCLUDE_PATTERN", "/healthcheck"));
+            ("EXCLUDE_PATTERN", "/healthcheck"),
+            ("REDACT", "email"));
 
         var trace = string.Join('\n', [lines[3], .. frames]);
         var stored = Assert.Single(await loki.Query.StoredStreamsAsync(LokiQuery.Selector("test_case", _id), 2)).Entries;
         Assert.Equal(
-            [((_nowMs + 2) * 1_000_000, lines[2]), ((_nowMs + 3) * 1_000_000, trace)],
+            [((_nowMs + 2) * 1_000_000, $"{Time(_nowMs + 2)}\t{RequestId}\tINFO\tcharging order 42 for [REDACTED:email]"), ((_nowMs + 3) * 1_000_000, trace)],
             stored.Select(e => (e.TimestampNs, e.Line)));
         if (loki.StoresStructuredMetadata)
         {
@@ -64,7 +65,7 @@ public sealed class ProcessingOnRealLokiTests(ITestOutputHelper output)
         int Count(string field) => summary.GetProperty(field).GetInt32();
         var dropped = summary.GetProperty("dropped").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32());
         output.WriteLine($"| Loki {loki.Flavour} | in {Count("entries_in")} | pushed {Count("entries_pushed")} | joined {Count("lines_joined")} | dropped {string.Join(", ", dropped)} | metadata_dropped {Count("metadata_dropped")} |");
-        Assert.Equal((lines.Length, 2, 39), (Count("entries_in"), Count("entries_pushed"), Count("lines_joined")));
+        Assert.Equal((lines.Length, 2, 39, 1), (Count("entries_in"), Count("entries_pushed"), Count("lines_joined"), Count("lines_redacted")));
         Assert.Equal(new Dictionary<string, int> { ["excluded"] = 1, ["platform"] = 2 }, dropped);
         Assert.Equal(Count("entries_in"), Count("entries_pushed") + Count("entries_rejected") + dropped.Values.Sum() + Count("entries_failed") + Count("lines_joined"));
         Assert.Equal(flavour == "3-upgraded" ? 2 : 0, Count("metadata_dropped"));
