@@ -56,6 +56,7 @@ internal sealed class LineProcessor : ILineProcessor
         var fields = new (string Name, ReadOnlyMemory<byte> Value)[2 + FireLensRecord.MetadataNames.Length];
         var fireLens = new ReadOnlyMemory<byte>[FireLensRecord.MetadataNames.Length];
         var understandLambda = _options.LambdaMetadata || _options.DropPlatformLines;
+        var fireLensFieldsSet = false;
         foreach (var line in lines.AsSpan())
         {
             var text = line.Utf8;
@@ -69,10 +70,12 @@ internal sealed class LineProcessor : ILineProcessor
                 }
 
                 fieldCount = fields.Length;
+                fireLensFieldsSet = true;
             }
-            else
+            else if (fireLensFieldsSet)
             {
-                fields[2..].AsSpan().Clear();
+                fields.AsSpan(2).Clear();
+                fireLensFieldsSet = false;
             }
 
             if (understandLambda)

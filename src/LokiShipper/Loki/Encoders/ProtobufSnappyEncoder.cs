@@ -150,12 +150,15 @@ internal sealed class ProtobufSnappyEncoder : IPushEncoder
 
     /// <summary>
     /// An entry's structuredMetadata fields, encoded once per metadata instance: all entries of a record share one,
-    /// so the encoding is reused instead of re-encoding <c>log_stream</c> for each of 3,500 entries.
+    /// so the encoding is reused instead of re-encoding <c>log_stream</c> for each of 3,500 entries. The last few
+    /// instances are kept: Lambda lines sorted by time alternate between a request's levels.
     /// </summary>
     private sealed class MetadataField(bool include)
     {
-        private StructuredMetadata? _last;
-        private byte[] _encoded = [];
+        private const int Remembered = 8;
+        private readonly StructuredMetadata?[] _instances = new StructuredMetadata?[Remembered];
+        private readonly byte[][] _encoded = new byte[Remembered][];
+        private int _next;
 
         public ReadOnlySpan<byte> Get(StructuredMetadata metadata)
         {
@@ -164,13 +167,19 @@ internal sealed class ProtobufSnappyEncoder : IPushEncoder
                 return [];
             }
 
-            if (!ReferenceEquals(metadata, _last))
+            for (var i = 0; i < Remembered; i++)
             {
-                _encoded = Encode(metadata);
-                _last = metadata;
+                if (ReferenceEquals(_instances[i], metadata))
+                {
+                    return _encoded[i];
+                }
             }
 
-            return _encoded;
+            var encoded = Encode(metadata);
+            _instances[_next] = metadata;
+            _encoded[_next] = encoded;
+            _next = (_next + 1) % Remembered;
+            return encoded;
         }
 
         private static byte[] Encode(StructuredMetadata metadata)

@@ -66,7 +66,24 @@ public class EncoderTests
     [Fact]
     public void Protobuf_output_is_byte_identical_to_the_generated_serializer()
     {
-        var batch = SampleBatch();
+        AssertSameAsGeneratedSerializer(SampleBatch());
+    }
+
+    [Fact]
+    public void Entries_alternating_between_more_metadata_instances_than_are_remembered_encode_each_their_own()
+    {
+        // Lambda lines sorted by time alternate between a request's levels; 12 instances outnumber the 8 remembered.
+        var instances = Enumerable.Range(0, 12)
+            .Select(i => new StructuredMetadata([new("log_stream", "s"), new("level", i % 2 == 0 ? "info" : "error"), new("request_id", $"r-{i}")]))
+            .ToArray();
+        var entries = Enumerable.Range(0, 60).Select(i => LokiEntry.FromText(1_795_000_000_000_000_000 + i, $"line {i}", instances[(i * 7) % instances.Length])).ToArray();
+        var batch = new PushBatch(0, [new LokiStream(LabelSet.From([new("service_name", "x")]), entries)], entries.Length, 0);
+
+        AssertSameAsGeneratedSerializer(batch);
+    }
+
+    private static void AssertSameAsGeneratedSerializer(PushBatch batch)
+    {
         using var encoded = new ProtobufSnappyEncoder().Encode(batch, includeMetadata: true);
 
         var expected = new PushRequest();
