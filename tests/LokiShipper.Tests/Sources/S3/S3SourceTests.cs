@@ -107,6 +107,21 @@ public sealed class S3SourceTests(MotoS3 moto) : IClassFixture<MotoS3>, IAsyncLi
     }
 
     [SkippableFact]
+    public async Task Firelens_records_in_a_json_lines_object_ship_their_log_with_the_container_as_metadata()
+    {
+        moto.SkipIfUnavailable();
+        const string Key = "firelens/web/2026/11/30/part-0001.log";
+        const string Record = """{"container_id":"c0ffee","container_name":"web","ecs_cluster":"prod","ecs_task_arn":"arn:aws:ecs:eu-west-1:111122223333:task/prod/0a1b","ecs_task_definition":"web:42","log":"POST /orders 201","source":"stdout"}""";
+        await PutAsync(Key, Encoding.UTF8.GetBytes(Record + "\n"));
+
+        await Function().HandleAsync(Encoding.UTF8.GetBytes(Notification(Key)), Context(), CancellationToken.None);
+
+        var entry = Assert.Single(Shipped());
+        Assert.Equal("POST /orders 201", entry.Line);
+        Assert.Equal(("web", "prod", "stdout", _bucket), (entry.Metadata["container_name"], entry.Metadata["ecs_cluster"], entry.Metadata["source"], entry.Metadata["s3_bucket"]));
+    }
+
+    [SkippableFact]
     public async Task The_lambda_promtail_scheme_labels_s3_logs_as_lambda_promtail_does()
     {
         moto.SkipIfUnavailable();
