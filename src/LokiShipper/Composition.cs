@@ -139,7 +139,7 @@ internal static class Composition
         var logLocation = Environment.GetEnvironmentVariable("AWS_LAMBDA_LOG_STREAM_NAME") is { Length: > 0 } stream && options.OwnLogGroup is { } group
             ? $"{group} {stream}"
             : null;
-        return new OnboardingHandler(options.Onboarding, cloudWatchLogs, new CustomResourceResponder(new SocketsHttpHandler { UseCookies = false }, time), time, logLocation);
+        return new OnboardingHandler(options.Onboarding, cloudWatchLogs, () => new CustomResourceResponder(new SocketsHttpHandler { UseCookies = false }, time), time, logLocation);
     }
 
     /// <summary>The Loki sink, or the dry run's when <c>WRITE_ADDRESS</c> is unset.</summary>

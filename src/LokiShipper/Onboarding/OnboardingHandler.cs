@@ -15,21 +15,22 @@ internal sealed class OnboardingHandler
 {
     private readonly OnboardingOptions _options;
     private readonly Lazy<ICloudWatchLogs> _logs;
-    private readonly CustomResourceResponder _responder;
+    private readonly Lazy<CustomResourceResponder> _responder;
     private readonly TimeProvider _time;
     private readonly string? _logLocation;
 
     /// <param name="options">From the environment: what a <c>CreateLogGroup</c> event leads to.</param>
     /// <param name="logs">CloudWatch Logs, made on the first onboarding event.</param>
-    /// <param name="responder">Answers CloudFormation.</param>
+    /// <param name="responder">Answers CloudFormation; made on the first custom resource request.</param>
     /// <param name="time">The clock the deadline is read on.</param>
     /// <param name="logLocation">Where the summary line goes (log group and stream), named in a FAILED reason.</param>
-    public OnboardingHandler(OnboardingOptions options, Func<ICloudWatchLogs> logs, CustomResourceResponder responder, TimeProvider time, string? logLocation = null)
+    public OnboardingHandler(OnboardingOptions options, Func<ICloudWatchLogs> logs, Func<CustomResourceResponder> responder, TimeProvider time, string? logLocation = null)
     {
         _options = options ?? throw new ArgumentNullException(nameof(options));
         ArgumentNullException.ThrowIfNull(logs);
         _logs = new Lazy<ICloudWatchLogs>(logs);
-        _responder = responder ?? throw new ArgumentNullException(nameof(responder));
+        ArgumentNullException.ThrowIfNull(responder);
+        _responder = new Lazy<CustomResourceResponder>(responder);
         _time = time ?? throw new ArgumentNullException(nameof(time));
         _logLocation = logLocation;
     }
@@ -170,7 +171,7 @@ internal sealed class OnboardingHandler
         }
 
         var answer = new CustomResourceResponse(success, reason, physicalId, Data(report));
-        await _responder.SendAsync(request, answer, cancellationToken).ConfigureAwait(false);
+        await _responder.Value.SendAsync(request, answer, cancellationToken).ConfigureAwait(false);
         return new OnboardingOutcome("custom_resource", request.RequestType, null, report, null, answer);
     }
 
