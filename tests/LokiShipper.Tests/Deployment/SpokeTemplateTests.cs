@@ -66,7 +66,9 @@ public class SpokeTemplateTests
         Assert.Equal(
             $$$"""{"Fn::ToJsonString":{"DestinationArn":"{{{HubArn}}}","RoleArn":{{{senderRole}}},"FilterPattern":"","Distribution":"Random"}}""",
             Json(Properties(account.Resource("AccountSubscriptionPolicy"))["PolicyDocument"]));
-        Assert.Equal("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com"},"Action":"sts:AssumeRole"}]}""", Json(role["AssumeRolePolicyDocument"]));
+        Assert.Equal(
+            $$$$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"logs.amazonaws.com"},"Action":"sts:AssumeRole","Condition":{"StringLike":{"aws:SourceArn":"arn:aws:logs:{{{{RenderedTemplate.Region}}}}:{{{{RenderedTemplate.AccountId}}}}:*"}}}]}""",
+            Json(role["AssumeRolePolicyDocument"]));
         Assert.Equal(
             $$"""[{"Sid":"PutLogEventsOfThisAccount","Effect":"Allow","Action":"logs:PutLogEvents","Resource":"arn:aws:logs:{{RenderedTemplate.Region}}:{{RenderedTemplate.AccountId}}:log-group:*"}]""",
             Json(Map(Map(AsList(role["Policies"]).Single())["PolicyDocument"])["Statement"]));
