@@ -33,6 +33,12 @@ public sealed class SampleEventsTests : IAsyncLifetime
         { "kinesis-cloudwatch.json", 9 },
     };
 
+    /// <summary>
+    /// Samples that onboard log groups rather than ship lines: they call CloudWatch Logs (<c>AWS_ENDPOINT_URL_LOGS</c>
+    /// for an emulator), so they are invoked against moto in <c>Onboarding/SampleOnboardingEventTests</c>.
+    /// </summary>
+    public static TheoryData<string> OnboardingSamples => new() { "log-group-created.json" };
+
     private const string AlbObject = "s3://alb-logs-123456789012/AWSLogs/123456789012/elasticloadbalancing/eu-west-1/2026/11/22/123456789012_elasticloadbalancing_eu-west-1_app.checkout-alb.50dc6c495c0c9188_20261122T1600Z_10.0.1.25_2q3x9z7k.log.gz";
     private const string FlowObject = "s3://vpc-flow-logs-123456789012/AWSLogs/123456789012/vpcflowlogs/eu-west-1/2026/11/22/123456789012_vpcflowlogs_eu-west-1_fl-0a1b2c3d4e5f67890_20261122T1600Z_8e2a4b6c.log.gz";
 
@@ -61,7 +67,7 @@ public sealed class SampleEventsTests : IAsyncLifetime
     {
         var files = Directory.GetFiles(Path.GetDirectoryName(TestEvents.SamplePath("x"))!, "*.json").Select(Path.GetFileName);
 
-        Assert.Equal(Samples.Concat(OtherSamples).Concat(S3Samples).Select(row => (string)row[0]).Order(StringComparer.Ordinal), files.Order(StringComparer.Ordinal));
+        Assert.Equal(Samples.Concat(OtherSamples).Concat(S3Samples).Concat(OnboardingSamples).Select(row => (string)row[0]).Order(StringComparer.Ordinal), files.Order(StringComparer.Ordinal));
     }
 
     [Theory]
