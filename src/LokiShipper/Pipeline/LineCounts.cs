@@ -1,6 +1,6 @@
 namespace LokiShipper.Pipeline;
 
-/// <summary>What mapping did to a run of lines besides turning them into entries: cut, redacted, joined, dropped.</summary>
+/// <summary>What was done to an invocation's lines besides shipping them as entries: cut, redacted, joined, dropped.</summary>
 internal sealed class LineCounts
 {
     private SortedDictionary<string, int>? _dropped;
@@ -18,6 +18,9 @@ internal sealed class LineCounts
     public IReadOnlyDictionary<string, int> Dropped => (IReadOnlyDictionary<string, int>?)_dropped ?? EmptyDropped;
 
     private static readonly SortedDictionary<string, int> EmptyDropped = new(StringComparer.Ordinal);
+
+    /// <summary>A copy of <see cref="Dropped"/>, sorted by reason, for an outcome.</summary>
+    public SortedDictionary<string, int> DroppedCopy() => new(_dropped ?? EmptyDropped, StringComparer.Ordinal);
 
     public void Drop(string reason, int lines)
     {

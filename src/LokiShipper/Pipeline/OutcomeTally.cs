@@ -6,15 +6,11 @@ namespace LokiShipper.Pipeline;
 internal sealed class OutcomeTally
 {
     private readonly SortedDictionary<string, int> _rejected = new(StringComparer.Ordinal);
-    private readonly SortedDictionary<string, int> _dropped = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, int> _droppedItems = new(StringComparer.Ordinal);
     private readonly List<int> _failedBatches = [];
     private int _entriesIn;
     private int _entriesPushed;
     private int _entriesFailed;
-    private int _linesTruncated;
-    private int _linesRedacted;
-    private int _linesJoined;
     private int _metadataDropped;
     private int _verificationPushes;
     private int _batches;
@@ -27,25 +23,13 @@ internal sealed class OutcomeTally
 
     public void CountIn(int entries) => _entriesIn += entries;
 
-    public void Drop(string reason, int entries) => Add(_dropped, reason, entries);
+    public void Drop(string reason, int entries) => Lines.Drop(reason, entries);
 
     /// <summary>An item whose content is gone (an S3 object deleted before it was read), counted and not retried.</summary>
     public void DropItem(string reason) => Add(_droppedItems, reason, 1);
 
-    public void Truncated(int lines) => _linesTruncated += lines;
-
-    /// <summary>What mapping did to a record's lines: cut, redacted, joined, dropped on purpose.</summary>
-    public void Lines(LineCounts counts)
-    {
-        ArgumentNullException.ThrowIfNull(counts);
-        _linesTruncated += counts.Truncated;
-        _linesRedacted += counts.Redacted;
-        _linesJoined += counts.Joined;
-        foreach (var (reason, lines) in counts.Dropped)
-        {
-            Add(_dropped, reason, lines);
-        }
-    }
+    /// <summary>What mapping did to the lines: cut, redacted, joined, dropped on purpose (one for the invocation).</summary>
+    public LineCounts Lines { get; } = new();
 
     public void InvalidItem() => _invalidItems++;
 
@@ -98,11 +82,11 @@ internal sealed class OutcomeTally
         EntriesPushed = _entriesPushed,
         EntriesFailed = _entriesFailed,
         Rejected = new SortedDictionary<string, int>(_rejected, StringComparer.Ordinal),
-        Dropped = new SortedDictionary<string, int>(_dropped, StringComparer.Ordinal),
+        Dropped = Lines.DroppedCopy(),
         DroppedItems = new SortedDictionary<string, int>(_droppedItems, StringComparer.Ordinal),
-        LinesTruncated = _linesTruncated,
-        LinesRedacted = _linesRedacted,
-        LinesJoined = _linesJoined,
+        LinesTruncated = Lines.Truncated,
+        LinesRedacted = Lines.Redacted,
+        LinesJoined = Lines.Joined,
         MetadataDropped = _metadataDropped,
         VerificationPushes = _verificationPushes,
         Batches = _batches,

@@ -173,9 +173,8 @@ internal sealed class ShipperPipeline
                 continue;
             }
 
-            var counts = new LineCounts { Truncated = record.LinesTruncated };
-            _mapper.Map(record, index, batcher, counts);
-            tally.Lines(counts);
+            tally.Lines.Truncated += record.LinesTruncated;
+            _mapper.Map(record, index, batcher, tally.Lines);
         }
     }
 

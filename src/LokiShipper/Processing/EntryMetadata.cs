@@ -6,23 +6,27 @@ namespace LokiShipper.Processing;
 /// The structured metadata of a record's entries: the record's own pairs plus each line's fields (level, request id,
 /// FireLens fields). The last few field sets seen are remembered, so the lines of one request (its levels come and go)
 /// or of one container share their <see cref="StructuredMetadata"/>: building one for every line cost 0.7 KB a line
-/// (docs/performance.md).
+/// (docs/performance.md). Reused from record to record (<see cref="Begin"/>): a Kinesis event holds thousands.
 /// </summary>
 internal sealed class EntryMetadata
 {
     /// <summary>A request writes a few levels, interleaved; a Kinesis record holds one stream.</summary>
     private const int Remembered = 8;
 
-    private readonly IReadOnlyList<KeyValuePair<string, string>> _record;
-    private readonly StructuredMetadata _recordOnly;
+    private IReadOnlyList<KeyValuePair<string, string>> _record = [];
+    private StructuredMetadata _recordOnly = StructuredMetadata.Empty;
     private readonly (string Name, byte[] Value)[]?[] _keys = new (string Name, byte[] Value)[]?[Remembered];
     private readonly StructuredMetadata?[] _values = new StructuredMetadata?[Remembered];
     private int _next;
 
-    public EntryMetadata(IReadOnlyList<KeyValuePair<string, string>> record)
+    /// <summary>Starts a record whose entries all carry <paramref name="record"/>; what was remembered of the last one is forgotten.</summary>
+    public void Begin(IReadOnlyList<KeyValuePair<string, string>> record)
     {
         _record = record ?? throw new ArgumentNullException(nameof(record));
         _recordOnly = record.Count == 0 ? StructuredMetadata.Empty : new StructuredMetadata(record);
+        Array.Clear(_keys);
+        Array.Clear(_values);
+        _next = 0;
     }
 
     /// <summary>The metadata for a line with <paramref name="fields"/> (names with UTF-8 values; empty values are left out).</summary>

@@ -52,9 +52,12 @@ internal sealed class LineProcessor : ILineProcessor
             counts.Joined += joined;
         }
 
-        var entryMetadata = new EntryMetadata(metadata);
-        var fields = new (string Name, ReadOnlyMemory<byte> Value)[2 + FireLensRecord.MetadataNames.Length];
-        var fireLens = new ReadOnlyMemory<byte>[FireLensRecord.MetadataNames.Length];
+        var scratch = t_scratch ??= new RecordScratch();
+        var entryMetadata = scratch.Metadata;
+        entryMetadata.Begin(metadata);
+        var fields = scratch.Fields;
+        Array.Clear(fields);
+        var fireLens = scratch.FireLens;
         var understandLambda = _options.LambdaMetadata || _options.DropPlatformLines;
         var fireLensFieldsSet = false;
         foreach (var line in lines.AsSpan())
@@ -118,6 +121,13 @@ internal sealed class LineProcessor : ILineProcessor
             batcher.Add(labels, new LokiEntry(line.TimestampNs, cut, entry), item);
         }
     }
+
+    /// <summary>
+    /// The per-record working space, kept per thread rather than made per record (a Kinesis event holds 5,000
+    /// records: 2.8 MB an invocation). <see cref="Map"/> does not await, so a record never changes threads halfway.
+    /// </summary>
+    [ThreadStatic]
+    private static RecordScratch? t_scratch;
 
     private static ReadOnlyMemory<byte> LevelBytes(string? level) => level switch
     {
