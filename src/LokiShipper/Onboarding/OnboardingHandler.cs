@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using LokiShipper.Onboarding.CloudWatchLogs;
@@ -185,24 +186,29 @@ internal sealed class OnboardingHandler
     private static OnboardingOptions Parse(IReadOnlyDictionary<string, string> properties, List<string> problems) =>
         OnboardingOptionsParser.Parse(name => properties.TryGetValue(name, out var value) ? value : null, OnboardingSettingNames.CustomResource, problems);
 
-    private static List<KeyValuePair<string, string>> Data(OnboardingReport report) =>
-    [
-        new("Subscribed", report.Subscribed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("AlreadySubscribed", report.AlreadySubscribed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("Full", report.Full.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("RetentionSet", report.RetentionChanges.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("Removed", report.Removed.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-    ];
+    /// <summary>The counts CloudFormation keeps for <c>Fn::GetAtt</c> (values are strings there).</summary>
+    private static List<KeyValuePair<string, string>> Data(OnboardingReport report)
+    {
+        static KeyValuePair<string, string> Count(string name, int count) => new(name, count.ToString(CultureInfo.InvariantCulture));
+        return
+        [
+            Count("Subscribed", report.Subscribed.Count),
+            Count("AlreadySubscribed", report.AlreadySubscribed.Count),
+            Count("Full", report.Full.Count),
+            Count("RetentionSet", report.RetentionChanges.Count),
+            Count("Removed", report.Removed.Count),
+        ];
+    }
 
     /// <summary>One sentence for the stack's events: counts, the full groups and the first failure by name.</summary>
     private static string Describe(OnboardingReport report)
     {
         var text = new StringBuilder();
-        text.Append(System.Globalization.CultureInfo.InvariantCulture,
+        text.Append(CultureInfo.InvariantCulture,
             $"{report.Examined} log groups selected: {report.Subscribed.Count} subscribed, {report.Updated.Count} updated, {report.AlreadySubscribed.Count} already subscribed, retention set on {report.RetentionChanges.Count}, filter removed from {report.Removed.Count}");
         if (report.Full.Count > 0)
         {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"; {report.Full.Count} left alone with two filters already: ")
+            text.Append(CultureInfo.InvariantCulture, $"; {report.Full.Count} left alone with two filters already: ")
                 .AppendJoin(", ", report.Full.Take(5).Select(full => $"{full.LogGroup} ({string.Join(", ", full.FilterNames)})"));
             if (report.Full.Count > 5)
             {
@@ -212,12 +218,12 @@ internal sealed class OnboardingHandler
 
         if (report.Failures.Count > 0)
         {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"; {report.Failures.Count} failed, first: {report.Failures[0].Error}");
+            text.Append(CultureInfo.InvariantCulture, $"; {report.Failures.Count} failed, first: {report.Failures[0].Error}");
         }
 
         if (report.NotReached > 0)
         {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture,
+            text.Append(CultureInfo.InvariantCulture,
                 $"; ran out of time with {report.NotReached} log groups not reached: raise the function's Timeout (up to 900 s) or narrow the selection");
         }
 
